@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+#
+# Top level: builds every test image of the configured arch.
+#   all        images $(TESTDIR)/<name>.flat (and .elf for symbols)
+#   check      host unit tests, runner tests, then the catalogue under
+#              every VMM/accelerator present (see scripts/check.sh)
+#   style      formatting and shellcheck (scripts/style.sh)
+#   clean
+# A test is $(TESTDIR)/<name>.c, or a folder $(TESTDIR)/<name>/ of .c files.
+
+ifeq ($(wildcard config.mak),)
+$(error config.mak not found: run ./configure first (see ./configure --help))
+endif
+include config.mak
+
+# Only the rules below: objects may live next to their sources (in-tree builds).
+.SUFFIXES:
+MAKEFLAGS += -r
+
+HOSTCC ?= cc
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fno-pic -fno-pie -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	--param=min-pagesize=0 \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
+	-I$(SRCDIR)/lib -I$(SRCDIR)/lib/$(LIBARCH) -MMD -MP
+ASFLAGS = $(CFLAGS)
+
+include $(SRCDIR)/lib/$(LIBARCH)/arch.mk
+CFLAGS += $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
+
+LIB_OBJS := $(addprefix lib/,printf.o string.o glob.o alloc.o console.o report.o subtest.o \
+	argv.o setup.o extable.o smp.o acpi.o)
+ENTRY_OBJS := $(filter %/cstart64.o %/entry.o,$(ARCH_OBJS))
+LIB_A := lib/libhvprobe.a
+
+TEST_FILES := $(wildcard $(SRCDIR)/$(TESTDIR)/*.c)
+TEST_DIRS := $(patsubst %/,%,$(dir $(wildcard $(SRCDIR)/$(TESTDIR)/*/*.c)))
+TEST_NAMES := $(sort $(notdir $(TEST_FILES:.c=) $(TEST_DIRS)))
+IMAGES := $(addprefix $(TESTDIR)/,$(addsuffix .flat,$(TEST_NAMES)))
+
+all: $(IMAGES)
+
+vpath %.c $(SRCDIR)
+vpath %.S $(SRCDIR)
+
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
+%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+%.o: %.S
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $@")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS) $(filter-out $(ENTRY_OBJS),$(ARCH_OBJS))
+	@rm -f $@
+	$(Q)$(CROSS_PREFIX)ar rcs $@ $^
+
+# Objects of one test: its .c, or every .c of its folder.
+test_objs = $(patsubst $(SRCDIR)/%.c,%.o,$(or $(wildcard $(SRCDIR)/$(TESTDIR)/$(1)/*.c),\
+	$(SRCDIR)/$(TESTDIR)/$(1).c))
+
+.SECONDEXPANSION:
+$(TESTDIR)/%.elf: $$(call test_objs,$$*) $(ENTRY_OBJS) $(LIB_A) $(LDSCRIPT)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -nostdlib -static -no-pie -Wl,-T,$(LDSCRIPT) -Wl,--build-id=none \
+		-Wl,-z,noexecstack -o $@ $(ENTRY_OBJS) $(call test_objs,$*) $(LIB_A) $(LIBGCC)
+
+.PRECIOUS: $(TESTDIR)/%.elf %.o
+
+include $(SRCDIR)/tests/unit/unit.mk
+
+check: all
+	$(MAKE) --no-print-directory check-unit
+	bash $(SRCDIR)/tests/runner/run.sh
+	bash $(SRCDIR)/scripts/check.sh
+
+style:
+	bash $(SRCDIR)/scripts/style.sh
+
+clean:
+	find lib $(TESTDIR) \( -name '*.o' -o -name '*.d' -o -name '*.a' \) -delete 2>/dev/null; \
+	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs $(UNIT_CLEAN)
+
+.PHONY: all check style clean
+
+-include $(shell find . -name '*.d' 2>/dev/null)

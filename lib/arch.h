@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract every port (lib/<arch>/) implements. Common code in lib/
+ * calls only these; a port that misses one fails at link time.
+ */
+#ifndef LIB_ARCH_H
+#define LIB_ARCH_H
+
+#include "libc.h"
+#include "exinfo.h"
+
+/* Console: write bytes to the port's console (already serialised by lib). */
+void arch_console_write(const char *s, size_t len);
+
+/* Leave the VM with @status after lib printed SUMMARY and EXIT. */
+void __noreturn arch_exit(int status);
+
+/* A short pause for spin loops (PAUSE, YIELD, ...). */
+void arch_cpu_relax(void);
+
+/*
+ * Enable interrupts and wait for one, atomically (x86 STI;HLT): a kick sent
+ * after the caller checked its condition with interrupts off still wakes it.
+ */
+void arch_cpu_wait(void);
+void arch_irq_disable(void);
+void arch_irq_enable(void);
+
+/* Wake @cpu from arch_cpu_wait() (an IPI). */
+void arch_cpu_kick(int cpu);
+
+/*
+ * Decode @ex (see exinfo.h) into @buf: "#GP(0x0)", "ESR.EC=0x18", ...
+ * Returns @buf.
+ */
+char *arch_exinfo_str(exinfo_t ex, char *buf, size_t len);
+
+/* Dump the register state of an unexpected exception frame. */
+struct ex_regs;
+void arch_dump_regs(const struct ex_regs *regs);
+
+/* Frame pointer and return address of the caller, for backtraces. */
+uintptr_t arch_frame_pointer(void);
+
+/* Number of this CPU, 0 .. cpu_count() - 1. */
+int smp_id(void);
+
+#endif

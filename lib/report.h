@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report API: one line per check in the format kvm-unit-tests harnesses
+ * parse (PASS/FAIL/SKIP/XFAIL/XPASS/KFAIL/INFO), then SUMMARY and EXIT.
+ */
+#ifndef LIB_REPORT_H
+#define LIB_REPORT_H
+
+#include "libc.h"
+#include "exinfo.h"
+
+
+void report_prefix_push(const char *prefix);
+void report_prefix_pushf(const char *fmt, ...) __printf(1, 2);
+void report_prefix_pop(void);
+int report_prefix_depth(void);
+
+/**
+ * report() - record one check.
+ * @pass: the check's outcome
+ * Return: @pass, so callers can branch on it.
+ *
+ * A check that matches a known-failure glob from the environment
+ * (KNOWN_FAIL_<n>) is reported as XFAIL when it fails and as XPASS (an
+ * unexpected pass, counted as a failure) when it passes.
+ */
+bool report(bool pass, const char *fmt, ...) __printf(2, 3);
+void report_pass(const char *fmt, ...) __printf(1, 2);
+void report_fail(const char *fmt, ...) __printf(1, 2);
+void report_skip(const char *fmt, ...) __printf(1, 2);
+void report_info(const char *fmt, ...) __printf(1, 2);
+bool report_xfail(bool xfail, bool pass, const char *fmt, ...) __printf(3, 4);
+bool report_kfail(bool kfail, bool pass, const char *fmt, ...) __printf(3, 4);
+void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
+
+bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt, ...)
+	__printf(4, 5);
+bool report_exc(exinfo_t expected, exinfo_t actual, const char *fmt, ...) __printf(3, 4);
+
+/* Typed checks: on failure the line also shows "(expected X, got Y)". */
+#define report_eq(exp, act, ...)	report_eq_u64((uint64_t)(exp), (uint64_t)(act), false, __VA_ARGS__)
+#define report_eq_x(exp, act, ...)	report_eq_u64((uint64_t)(exp), (uint64_t)(act), true, __VA_ARGS__)
+
+/**
+ * report_status() - the exit status the checks so far call for: 0 when all
+ * passed (or were expected failures), 1 on any unexpected failure, 77 when
+ * every check was skipped.
+ */
+int report_status(void);
+
+/* Prints SUMMARY: and returns report_status(). Called by exit(). */
+int report_summary(void);
+
+/* Number of checks reported so far (all kinds but INFO). */
+unsigned int report_count(void);
+
+/* Known failures from the environment; called once at startup. */
+void report_init_known_failures(void);
+
+/* Leave the VM: prints SUMMARY and EXIT: STATUS=, then the port's exit. */
+void __noreturn exit(int code);
+
+#endif

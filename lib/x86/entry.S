@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception and interrupt entry: 256 stubs of 16 bytes each (the IDT is
+ * filled as base + 16 * vector), one common path that saves struct ex_regs
+ * and calls x86_exception(), and the CPL3 round trip of run_in_user().
+ */
+#include "asm/desc.h"
+
+/* Vectors that push an error code (SDM vol. 3, table 6-1; #VC, #SX). */
+#define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
+		   (v) == 29 || (v) == 30)
+
+	.text
+	.balign 16
+	.globl x86_vector_stubs
+x86_vector_stubs:
+	vec = 0
+	.rept 256
+	.balign 16
+	.if HAS_EC(vec)
+	.else
+	pushq $0
+	.endif
+	pushq $vec
+	jmp x86_isr_common
+	vec = vec + 1
+	.endr
+
+x86_isr_common:
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rdi
+	push %rsi
+	push %rbp
+	push %rbx
+	push %rdx
+	push %rcx
+	push %rax
+	cld
+	mov %rsp, %rdi
+	call x86_exception
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rbx
+	pop %rbp
+	pop %rsi
+	pop %rdi
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	add $16, %rsp
+	iretq
+
+/*
+ * uint64_t x86_enter_user(fn, arg, user_stack_top, &saved_rsp)
+ * rdi = fn, rsi = arg, rdx = user stack top, rcx = where to keep our rsp.
+ * Returns fn(arg) once the user side raises USER_RET_VECTOR, whose handler
+ * resumes us at x86_user_return with rax = the result.
+ */
+	.globl x86_enter_user, x86_user_return
+x86_enter_user:
+	push %rbp
+	mov %rsp, %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, (%rcx)
+	pushq $USER_DS | 3
+	push %rdx
+	pushf
+	pushq $USER_CS | 3
+	pushq $user_trampoline
+	xchg %rdi, %rsi
+	iretq
+user_trampoline:
+	call *%rsi
+	mov %rax, %rdi
+	int $USER_RET_VECTOR
+	ud2
+x86_user_return:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	ret
