@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: MIT
+#
+# Host unit tests of lib/ code, built natively with $(HOSTCC) and run by
+# `make check-unit`. Included by the top-level Makefile, which provides
+# SRCDIR (absolute source path) and HOSTCC; outputs go to tests/unit/ under
+# the build directory (the current directory).
+#
+# The lib/ sources are compiled with tests/unit/rename.h forced in, which
+# gives their libc names an hv_ prefix so the tests can compare them with
+# the host's own functions in the same program. Q (from the top level)
+# quiets the commands as for the guest build.
+
+HOSTCC ?= cc
+
+BUILD_UNIT := tests/unit
+UNIT_SRC := $(SRCDIR)/tests/unit
+UNIT_TESTS := printf string glob alloc
+UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
+
+# Which lib/ objects each test links with.
+UNIT_LIBS_printf := printf string
+UNIT_LIBS_string := string
+UNIT_LIBS_glob := glob
+UNIT_LIBS_alloc := alloc string
+
+# Sanitizers when the host toolchain has them; probed once, and only when
+# a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
+UNIT_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_SAN_PROBE = echo 'int main(void) { return 0; }' | \
+	$(HOSTCC) $(UNIT_SANITIZE) -x c - -o /dev/null 2>/dev/null && echo $(UNIT_SANITIZE)
+UNIT_SAN_OK = $(eval UNIT_SAN_OK := $$(shell $(UNIT_SAN_PROBE)))$(UNIT_SAN_OK)
+
+UNIT_CFLAGS = -std=gnu11 -O1 -g -Wall -Werror -fno-omit-frame-pointer $(UNIT_SAN_OK) \
+	-I$(SRCDIR)/lib -I$(UNIT_SRC)
+UNIT_LIB_CFLAGS = $(UNIT_CFLAGS) -fno-builtin -include $(UNIT_SRC)/rename.h
+UNIT_HDRS := $(wildcard $(SRCDIR)/lib/*.h) $(wildcard $(UNIT_SRC)/*.h)
+
+UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
+	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc))
+
+$(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD_UNIT)/test-%.o: $(UNIT_SRC)/test-%.c $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+
+$(foreach t,$(UNIT_TESTS),$(eval $(BUILD_UNIT)/unit-$(t): $(BUILD_UNIT)/test-$(t).o \
+	$(patsubst %,$(BUILD_UNIT)/lib-%.o,$(UNIT_LIBS_$(t)))))
+
+$(BUILD_UNIT)/unit-%:
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+
+.PHONY: check-unit
+check-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do ./$$t || { echo "FAIL: $$t"; fail=1; }; done; \
+	exit $$fail
+
+UNIT_CLEAN := $(UNIT_BINS) $(UNIT_OBJS)
