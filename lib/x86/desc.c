@@ -26,7 +26,7 @@ struct desc_ptr {
 } __packed;
 
 extern char x86_vector_stubs[];
-extern char x86_user_return[];
+extern char x86_user_return[], x86_user_ud2[];
 
 struct x86_cpu x86_cpus[MAX_CPUS];
 static struct idt_gate idt[256] __aligned(16);
@@ -73,15 +73,20 @@ void idt_set_gate_dpl(int vec, int dpl)
 	idt[vec].type = (idt[vec].type & ~0x60) | dpl << 5;
 }
 
-static void user_return_handler(struct ex_regs *r)
+/* run_in_user()'s way home: the UD2 at x86_user_ud2, executed at CPL3. */
+static bool user_return(struct ex_regs *r)
 {
-	struct x86_cpu *c = &x86_cpus[smp_id()];
+	struct x86_cpu *c;
 
+	if (r->vector != UD_VECTOR || r->rip != (uintptr_t)x86_user_ud2 || (r->cs & 3) != 3)
+		return false;
+	c = &x86_cpus[smp_id()];
 	r->rax = r->rdi;
 	r->rip = (uintptr_t)x86_user_return;
 	r->cs = KERNEL_CS;
 	r->ss = KERNEL_DS;
 	r->rsp = c->user_ret_rsp;
+	return true;
 }
 
 static void kick_handler(struct ex_regs *r)
@@ -103,8 +108,6 @@ void x86_idt_init(void)
 	/* INT3 and INTO are meant to be usable from CPL3, as in common OSes. */
 	set_gate(BP_VECTOR, 3, 0);
 	set_gate(OF_VECTOR, 3, 0);
-	set_gate(USER_RET_VECTOR, 3, 0);
-	handlers[USER_RET_VECTOR] = user_return_handler;
 	handlers[KICK_VECTOR] = kick_handler;
 	handlers[SPURIOUS_VECTOR] = spurious_handler;
 }
@@ -196,6 +199,8 @@ void x86_exception(struct ex_regs *r)
 {
 	handler_t h;
 
+	if (user_return(r))
+		return;
 	if (r->vector < 32) {
 		uintptr_t fixup = extable_find(r->rip);
 

@@ -64,12 +64,14 @@ x86_isr_common:
 	iretq
 
 /*
- * uint64_t x86_enter_user(fn, arg, user_stack_top, &saved_rsp)
- * rdi = fn, rsi = arg, rdx = user stack top, rcx = where to keep our rsp.
- * Returns fn(arg) once the user side raises USER_RET_VECTOR, whose handler
- * resumes us at x86_user_return with rax = the result.
+ * uint64_t x86_enter_user(fn, arg, user_stack_top, &saved_rsp, &tss_rsp0)
+ * rdi = fn, rsi = arg, rdx = user stack top, rcx = where to keep our rsp,
+ * r8 = the TSS's RSP0: events from CPL3 push their frames below our saved
+ * registers. Returns fn(arg) once the user side executes the UD2 at
+ * x86_user_ud2: the #UD path (desc.c) resumes us at x86_user_return with
+ * rax = the result. An exception, unlike INT n, needs no DPL3 gate.
  */
-	.globl x86_enter_user, x86_user_return
+	.globl x86_enter_user, x86_user_return, x86_user_ud2
 x86_enter_user:
 	push %rbp
 	mov %rsp, %rbp
@@ -79,6 +81,9 @@ x86_enter_user:
 	push %r14
 	push %r15
 	mov %rsp, (%rcx)
+	mov %rsp, %rax
+	and $~15, %rax
+	mov %rax, (%r8)
 	pushq $USER_DS | 3
 	push %rdx
 	pushf
@@ -89,7 +94,7 @@ x86_enter_user:
 user_trampoline:
 	call *%rsi
 	mov %rax, %rdi
-	int $USER_RET_VECTOR
+x86_user_ud2:
 	ud2
 x86_user_return:
 	pop %r15

@@ -29,7 +29,6 @@
 
 /* Vectors lib itself uses. */
 #define KICK_VECTOR	0xf0	/* wakes an idle CPU for on_cpu() */
-#define USER_RET_VECTOR	0xf1	/* INT from CPL3 back to run_in_user()'s caller */
 #define SPURIOUS_VECTOR	0xff
 
 /* GDT layout, the same on every CPU. STAR relies on the user trio's order. */

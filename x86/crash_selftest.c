@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Framework self-test that must FAIL: each subtest breaks the guest in one
+ * way, and the runner must report a FAIL that says how (tests/runner/
+ * crash.sh checks the reasons). Select exactly one subtest by name:
+ *   unexpected_exception  a #PF nobody expects: FAIL line, dump, EXIT 1
+ *   triple_fault          no IDT, then an exception: the VM resets or stops
+ *   hang                  spins forever with interrupts off: timeout
+ *   silent                reports no check at all: "no checks reported"
+ */
+#include "report.h"
+#include "subtest.h"
+
+static void unexpected_exception(void)
+{
+	report_info("reading unmapped page 0 without a fixup");
+	(void)*(volatile int *)0;
+	report_fail("execution continued after an unexpected #PF");
+}
+
+static void triple_fault(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed null_idt = { 0, 0 };
+
+	report_info("loading an empty IDT, then INT3");
+	asm volatile("lidt %0; int3" : : "m"(null_idt));
+	report_fail("execution continued after a triple fault");
+}
+
+static void hang(void)
+{
+	report_info("spinning forever with interrupts disabled");
+	for (;;)
+		asm volatile("cli; pause");
+}
+
+static void silent(void)
+{
+}
+
+static const struct subtest tests[] = {
+	SUBTEST(unexpected_exception),
+	SUBTEST(triple_fault),
+	SUBTEST(hang),
+	SUBTEST(silent),
+};
+
+SUBTESTS_MAIN(tests)

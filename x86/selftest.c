@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The runtime tests itself: boot, arguments and environment, every CPU
+ * online and running code, per-CPU state, the expected-exception primitive,
+ * installed handlers, CPL3 entry, the page-table API and the allocators.
+ *
+ * Specs: SDM vol. 3 ch. 6 (exception vectors and error codes, table 6-1;
+ * #PF error code, 4.7), 4.5 (4-level paging), 11.12 (x2APIC mode).
+ * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
+ * "quoted=two words" (checks that quoting survives the command line).
+ */
+#include "alloc.h"
+#include "asm/apic.h"
+#include "asm/cpuid.h"
+#include "asm/desc.h"
+#include "asm/msr.h"
+#include "report.h"
+#include "smp.h"
+#include "subtest.h"
+#include "vm.h"
+
+#define PF_P	0x1
+#define PF_W	0x2
+#define PF_I	0x10
+
+static const char *arg_value(const char *key)
+{
+	size_t len = strlen(key);
+
+	for (int i = 1; i < __argc; i++)
+		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
+			return __argv[i] + len + 1;
+	return NULL;
+}
+
+static void args(void)
+{
+	const char *q = arg_value("quoted");
+	const char *test = getenv("HVPROBE_TEST");
+
+	report(q && !strcmp(q, "two words"), "quoted argument keeps its blank (got '%s')",
+	       q ? q : "(missing)");
+	report(test && !strncmp(test, "selftest", 8),
+	       "environment HVPROBE_TEST names this test (got '%s')", test ? test : "(missing)");
+	report(getenv("HVPROBE_VMM") != NULL, "environment carries HVPROBE_VMM");
+	report(getenv("NO_SUCH_VARIABLE") == NULL, "getenv of an unset variable is NULL");
+}
+
+static int cpu_seen[MAX_CPUS];
+static uint32_t cpu_apic[MAX_CPUS];
+
+static void record_cpu(void *data)
+{
+	int id = smp_id();
+
+	__atomic_fetch_add(&cpu_seen[id], 1, __ATOMIC_SEQ_CST);
+	cpu_apic[id] = apic_id();
+}
+
+static void smp(void)
+{
+	const char *want = arg_value("smp");
+	int n = cpu_count();
+
+	if (want)
+		report_eq(strtoul(want, NULL, 0), n, "CPUs online match the smp= argument");
+	else
+		report_skip("no smp= argument to compare the CPU count with");
+	for (int i = 0; i < n; i++)
+		on_cpu(i, record_cpu, NULL);
+	on_cpus(record_cpu, NULL);
+	for (int i = 0; i < n; i++) {
+		report_eq(2, cpu_seen[i], "CPU %d ran on_cpu and on_cpus work once each", i);
+		for (int j = 0; j < i; j++)
+			if (cpu_apic[j] == cpu_apic[i])
+				report_fail("CPU %d and CPU %d share APIC ID %u", i, j, cpu_apic[i]);
+	}
+	report(true, "%d CPUs have distinct APIC IDs", n);
+}
+
+static volatile int async_flag;
+
+static void set_flag(void *data)
+{
+	async_flag = smp_id();
+}
+
+static void smp_async(void)
+{
+	int last = cpu_count() - 1;
+
+	async_flag = -1;
+	on_cpu_async(last, set_flag, NULL);
+	on_cpu_wait(last);
+	report_eq(last, async_flag, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
+}
+
+static void exceptions(void)
+{
+	volatile int zero = 0;
+	DECLARE_EXINFO(ex);
+	uint64_t v = 0;
+
+	asm volatile(ASM_TRY("divl %1") : "+r"(ex) : "r"(zero), "a"(1), "d"(0));
+	report_exc(EXINFO(DE_VECTOR, 0), ex, "DIV by zero raises #DE");
+	report_exc(EXINFO(UD_VECTOR, 0), asm_safe("ud2"), "UD2 raises #UD");
+	ex = 0;
+	v = 1ULL << 63;
+	asm volatile(ASM_TRY("movq (%1), %1") : "+r"(ex), "+r"(v) : : "memory");
+	report_exc(EXINFO(GP_VECTOR, 0), ex, "read of a non-canonical address raises #GP(0)");
+	report_exc(0, rdmsr_safe(MSR_EFER, &v), "RDMSR of EFER raises nothing");
+	ex = 0;
+	v = 0;
+	asm volatile(ASM_TRY("movq (%1), %1") : "+r"(ex), "+r"(v) : : "memory");
+	report_exc(EXINFO(PF_VECTOR, 0), ex, "read of unmapped page 0 raises #PF(0)");
+	report_eq_x(0, read_cr2(), "CR2 holds the faulting address 0");
+}
+
+/* A trap: the fixup is found from the address after INT3. */
+static void breakpoint(void)
+{
+	report_exc(EXINFO(BP_VECTOR, 0), asm_safe("int3"), "INT3 traps with #BP");
+}
+
+static int handled;
+
+static void count_ud(struct ex_regs *r)
+{
+	handled++;
+	r->rip += 2;	/* skip UD2 */
+}
+
+static void handlers(void)
+{
+	handler_t old = install_exception_handler(UD_VECTOR, count_ud);
+
+	report(old == NULL, "no #UD handler installed by default");
+	asm volatile("ud2");
+	asm volatile("ud2");
+	report_eq(2, handled, "installed #UD handler ran once per UD2");
+	report(install_exception_handler(UD_VECTOR, old) == count_ud,
+	       "install_exception_handler returns the previous handler");
+}
+
+static uint64_t user_fn(uint64_t arg)
+{
+	uint16_t cs;
+
+	asm volatile("mov %%cs, %0" : "=r"(cs));
+	return arg * 2 + (cs & 3);
+}
+
+static uint64_t user_privileged(uint64_t arg)
+{
+	return asm_safe("cli; hlt");
+}
+
+static void usermode(void)
+{
+	report_eq(2 * 21 + 3, run_in_user(user_fn, 21), "run_in_user runs at CPL3 and returns");
+	report_exc(EXINFO(GP_VECTOR, 0), run_in_user(user_privileged, 0),
+		   "CLI at CPL3 with IOPL 0 raises #GP(0), fixed up from CPL3");
+}
+
+#define ALIAS	0x40000000000UL		/* 4 TiB: nothing is mapped there */
+
+static exinfo_t fetch_ex;
+
+/* A fetch fault reports the target as RIP: return to the CALL's caller. */
+static void fetch_fault(struct ex_regs *r)
+{
+	fetch_ex = EXINFO(r->vector, r->error_code);
+	if (r->rip == ALIAS && read_cr2() == ALIAS) {
+		r->rip = *(uint64_t *)r->rsp;
+		r->rsp += 8;
+	}
+}
+
+static void paging(void)
+{
+	volatile uint64_t *page = alloc_zeroed_page();
+	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
+	struct pt_walk w;
+	DECLARE_EXINFO(ex);
+
+	report(pt_walk(ALIAS, &w) < 0, "walk of an unmapped address reports not present");
+	report_eq(0, pt_map(ALIAS, (uintptr_t)page, 4096, PT_RW), "pt_map of a 4 KiB alias");
+	report(!pt_walk(ALIAS, &w) && w.level == 1 && w.phys == (uintptr_t)page,
+	       "walk finds the alias as a 4 KiB leaf to the page");
+	*page = 0x1234;
+	report_eq_x(0x1234, *alias, "a write through the identity map reads through the alias");
+	pt_protect(ALIAS, 4096, PT_R);
+	asm volatile(ASM_TRY("movq $1, (%1)") : "+r"(ex) : "r"(alias) : "memory");
+	report_exc(EXINFO(PF_VECTOR, PF_P | PF_W), ex, "write to a read-only page raises #PF(P|W)");
+	if (this_cpu_has(X86_FEATURE_NX)) {
+		handler_t old = install_exception_handler(PF_VECTOR, fetch_fault);
+
+		*page = 0xc3;	/* RET, never reached */
+		fetch_ex = 0;
+		asm volatile("call *%0" : : "r"(alias) : "memory");
+		install_exception_handler(PF_VECTOR, old);
+		report_exc(EXINFO(PF_VECTOR, PF_P | PF_I), fetch_ex,
+			   "fetch from a non-executable page raises #PF(P|I)");
+	} else {
+		report_skip("NX not supported: no execute-disable check");
+	}
+	pt_unmap(ALIAS, 4096);
+	ex = 0;
+	asm volatile(ASM_TRY("movq (%1), %1") : "+r"(ex) : "r"(alias) : "memory");
+	report_exc(EXINFO(PF_VECTOR, 0), ex, "read after pt_unmap raises #PF(0)");
+	report_eq(0, pt_map(ALIAS, 0x200000, 0x200000, PT_RW), "pt_map of a 2 MiB page");
+	report(!pt_walk(ALIAS + 0x1000, &w) && w.level == 2 && w.phys == 0x201000,
+	       "walk inside the 2 MiB page finds a level-2 leaf");
+	pt_unmap(ALIAS, 0x200000);
+	free_page((void *)page);
+}
+
+static void allocator(void)
+{
+	size_t before = page_alloc_free_count();
+	void *p[8];
+	char *m[16];
+	bool ok = true;
+
+	for (int i = 0; i < 8; i++) {
+		p[i] = alloc_pages(i % 4);
+		ok &= p[i] && !((uintptr_t)p[i] & ((4096UL << (i % 4)) - 1));
+	}
+	report(ok, "alloc_pages returns naturally aligned blocks");
+	for (int i = 0; i < 8; i++)
+		free_pages(p[i], i % 4);
+	report_eq(before, page_alloc_free_count(), "free count is restored after freeing");
+	ok = true;
+	for (int i = 0; i < 16; i++) {
+		m[i] = malloc(24 * (i + 1));
+		ok &= m[i] && !((uintptr_t)m[i] & 15);
+		if (m[i])
+			memset(m[i], i, 24 * (i + 1));
+	}
+	for (int i = 0; i < 16; i++)
+		for (int j = 0; m[i] && j < 24 * (i + 1); j++)
+			ok &= m[i][j] == i;
+	report(ok, "malloc blocks are 16-byte aligned and do not overlap");
+	for (int i = 0; i < 16; i++)
+		free(m[i]);
+}
+
+static const char *need_x2apic(void)
+{
+	return this_cpu_has(X86_FEATURE_X2APIC) ? NULL : "x2APIC not supported";
+}
+
+static void x2apic(void)
+{
+	uint32_t xid = apic_id();
+
+	report(apic_enable_x2apic() && apic_is_x2apic(), "switch to x2APIC mode");
+	report_eq(xid, apic_id(), "x2APIC ID equals the xAPIC ID");
+	report_exc(EXINFO(GP_VECTOR, 0), wrmsr_safe(MSR_IA32_APIC_BASE, rdmsr(MSR_IA32_APIC_BASE) &
+						    ~APIC_BASE_EXTD),
+		   "leaving x2APIC straight for xAPIC raises #GP(0)");
+	apic_reset_to_xapic();
+	report(!apic_is_x2apic(), "back in xAPIC mode through disabled");
+}
+
+static const struct subtest tests[] = {
+	SUBTEST(args),
+	SUBTEST(smp),
+	SUBTEST_SMP(smp_async, NULL, 2),
+	SUBTEST(exceptions),
+	SUBTEST(breakpoint),
+	SUBTEST(handlers),
+	SUBTEST(usermode),
+	SUBTEST(paging),
+	SUBTEST(allocator),
+	SUBTEST_NEEDS(x2apic, need_x2apic),
+};
+
+SUBTESTS_MAIN(tests)
