@@ -38,8 +38,10 @@ bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt
 bool report_exc(exinfo_t expected, exinfo_t actual, const char *fmt, ...) __printf(3, 4);
 
 /* Typed checks: on failure the line also shows "(expected X, got Y)". */
-#define report_eq(exp, act, ...)	report_eq_u64((uint64_t)(exp), (uint64_t)(act), false, __VA_ARGS__)
-#define report_eq_x(exp, act, ...)	report_eq_u64((uint64_t)(exp), (uint64_t)(act), true, __VA_ARGS__)
+#define report_eq(exp, act, ...) \
+	report_eq_u64((uint64_t)(exp), (uint64_t)(act), false, __VA_ARGS__)
+#define report_eq_x(exp, act, ...) \
+	report_eq_u64((uint64_t)(exp), (uint64_t)(act), true, __VA_ARGS__)
 
 /**
  * report_status() - the exit status the checks so far call for: 0 when all

@@ -70,8 +70,7 @@ static void run_one(const struct subtest *t)
 	int d;
 
 	if (known_crash(t->name)) {
-		report_xfail(true, false, "%s: not run, known to crash this VMM (known-failures.txt)",
-			     t->name);
+		report_xfail(true, false, "%s: not run, known to crash this VMM", t->name);
 		return;
 	}
 
