@@ -8,8 +8,12 @@
 #   clean
 # A test is $(TESTDIR)/<name>.c, or a folder $(TESTDIR)/<name>/ of .c files.
 
+.DEFAULT_GOAL := all
+
+# A fresh checkout configures itself for the host arch (make, make check).
 ifeq ($(wildcard config.mak),)
-$(error config.mak not found: run ./configure first (see ./configure --help))
+$(info config.mak not found: running configure for the host arch)
+$(shell $(dir $(realpath $(firstword $(MAKEFILE_LIST))))configure >&2)
 endif
 include config.mak
 
@@ -79,6 +83,7 @@ $(TESTDIR)/%.elf: $$(call test_objs,$$*) $(ENTRY_OBJS) $(LIB_A) $(LDSCRIPT)
 include $(SRCDIR)/tests/unit/unit.mk
 
 check: all
+	bash $(SRCDIR)/scripts/deps.sh check $(ARCH)
 	$(MAKE) --no-print-directory check-unit
 	bash $(SRCDIR)/tests/runner/run.sh
 	bash $(SRCDIR)/scripts/check.sh
