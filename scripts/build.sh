@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Finds the build directory, reads its config.mak, and builds first when needed, so that
+# ./run_tests.sh works on a fresh clone. Build output goes to stderr (stdout may be TAP).
+# Sourced, never executed.
+# shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
+
+declare -A CONFIG=()
+
+# config_read FILE: load the KEY=VALUE lines of config.mak into CONFIG.
+config_read()
+{
+	local line re='^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*[:?]?=[[:space:]]*(.*)$'
+
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		CONFIG[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
+	done <"$1"
+}
+
+# build_setup: set BUILDDIR (the working directory if it holds config.mak, else SRCDIR,
+# configured on the spot if needed), ARCH, TESTDIR and HOST_ARCH.
+build_setup()
+{
+	if [[ -f $PWD/config.mak ]]; then
+		BUILDDIR=$PWD
+	else
+		BUILDDIR=$SRCDIR
+	fi
+	if [[ ! -f $BUILDDIR/config.mak ]]; then
+		printf '%s: no config.mak: running ./configure in %s\n' "$PROG" "$SRCDIR" >&2
+		(cd "$SRCDIR" && ./configure) >&2 || die "./configure failed in $SRCDIR"
+	fi
+	config_read "$BUILDDIR/config.mak"
+	ARCH=${CONFIG[ARCH]-}
+	[[ -n $ARCH ]] || die "$BUILDDIR/config.mak has no ARCH= line: run ./configure again"
+	HOST_ARCH=${CONFIG[HOST_ARCH]:-$(uname -m)}
+	TESTDIR=${CONFIG[TESTDIR]-}
+	if [[ -z $TESTDIR ]]; then
+		case $ARCH in
+		x86_64 | i386) TESTDIR=x86 ;;
+		arm64) TESTDIR=arm ;;
+		*) TESTDIR=$ARCH ;;
+		esac
+	fi
+	if [[ -n ${CONFIG[SRCDIR]-} && ${CONFIG[SRCDIR]} -ef "$SRCDIR" ]]; then
+		:
+	elif [[ -n ${CONFIG[SRCDIR]-} ]]; then
+		warn "$BUILDDIR/config.mak was made for source ${CONFIG[SRCDIR]}, not $SRCDIR"
+	fi
+}
+
+# build_compiler: the C compiler the build will call.
+build_compiler()
+{
+	local triplet
+
+	if [[ -n ${CONFIG[CC]-} ]]; then
+		printf '%s' "${CONFIG[CC]%% *}"
+		return
+	fi
+	case $ARCH in
+	x86_64 | i386) triplet=x86_64-linux-gnu ;;
+	arm64) triplet=aarch64-linux-gnu ;;
+	*) triplet=$ARCH-linux-gnu ;;
+	esac
+	if [[ $HOST_ARCH == "${triplet%%-*}" || ($HOST_ARCH == x86_64 && $ARCH == i386) ]]; then
+		printf 'gcc'
+	else
+		printf '%s-gcc' "$triplet"
+	fi
+}
+
+# build_if_needed IMAGE...: run make in BUILDDIR when an image is missing or make -q says
+# something is out of date; die with the apt-get line when a tool is missing.
+build_if_needed()
+{
+	local img missing=0 cc pkg
+
+	for img in "$@"; do
+		[[ -f $img ]] || missing=1
+	done
+	if ! command -v make >/dev/null 2>&1; then
+		((missing)) || return 0
+		die "make is not installed; install it with: apt-get install make"
+	fi
+	((missing == 0)) && make -C "$BUILDDIR" -q >/dev/null 2>&1 && return 0
+	cc=$(build_compiler)
+	if ! command -v "$cc" >/dev/null 2>&1; then
+		case $cc in
+		gcc | clang) pkg=$cc ;;
+		*-gcc) pkg="gcc-${cc%-gcc}" ;;
+		*) pkg="the package providing $cc" ;;
+		esac
+		die "compiler $cc not found; install it with: apt-get install $pkg"
+	fi
+	printf '%s: building in %s\n' "$PROG" "$BUILDDIR" >&2
+	make -C "$BUILDDIR" -j"$(nproc_online)" >&2 || die "make failed in $BUILDDIR"
+	for img in "$@"; do
+		[[ -f $img ]] || die "make did not build $img (is it in the Makefile?)"
+	done
+}

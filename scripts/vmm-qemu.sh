@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# QEMU backend of the runner. Every scripts/vmm-<vmm>.sh defines the same functions
+# (docs/runner.md, "VMM backends"):
+#   vmm_<vmm>_init             resolve the binary; set VMM_NAME (for messages), VMM_BIN,
+#                              VMM_VERSION, VMM_MISSING (why it cannot run, or empty) and
+#                              VMM_DEFAULT_ACCEL
+#   vmm_<vmm>_accel_problem A  print why accelerator A cannot be used here (nothing if it can)
+#   vmm_<vmm>_command ARRAY    fill ARRAY with the command running test T_* (see run-test.sh)
+#   vmm_<vmm>_exit_code S      print the VMM exit code that goes with "EXIT: STATUS=S"
+#   vmm_<vmm>_noexit_reason RC NLINES ERRFILE   why the VMM ended without an EXIT line
+#   vmm_<vmm>_hang_reason ERRFILE              what a guest killed by the timeout did, if known
+# The verdict always comes from the guest's EXIT line; these only name a crash or cross-check.
+# Sourced, never executed.
+# shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
+
+QEMU_QBOOT=/usr/share/qemu/qboot.rom
+
+# qemu_system_arch ARCH: the qemu-system-* suffix for a hvprobe arch.
+qemu_system_arch()
+{
+	case $1 in
+	arm64) printf 'aarch64' ;;
+	i386) printf 'x86_64' ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+# qemu_package ARCH: the Debian package holding qemu-system-<arch>.
+qemu_package()
+{
+	case $1 in
+	x86_64 | i386) printf 'qemu-system-x86' ;;
+	arm64 | arm) printf 'qemu-system-arm' ;;
+	*) printf 'qemu-system-misc' ;;
+	esac
+}
+
+vmm_qemu_init()
+{
+	local def line
+
+	def="qemu-system-$(qemu_system_arch "$ARCH")"
+	VMM_NAME=QEMU
+	VMM_BIN=${QEMU:-$def}
+	VMM_VERSION=unknown
+	VMM_MISSING=""
+	if ! command -v "$VMM_BIN" >/dev/null 2>&1; then
+		VMM_MISSING="$VMM_BIN not found (apt-get install $(qemu_package "$ARCH"))"
+	else
+		line=$("$VMM_BIN" --version 2>/dev/null </dev/null | head -n 1)
+		[[ $line =~ version\ ([0-9][^[:space:]]*) ]] && VMM_VERSION=${BASH_REMATCH[1]}
+		VMM_VERSION=${VMM_VERSION%,}
+	fi
+	VMM_DEFAULT_ACCEL=tcg
+	[[ -z $(vmm_qemu_accel_problem kvm) ]] && VMM_DEFAULT_ACCEL=kvm
+	return 0
+}
+
+vmm_qemu_accel_problem()
+{
+	local host=$HOST_ARCH
+
+	[[ $1 == kvm ]] || return 0
+	[[ $host == aarch64 ]] && host=arm64
+	if [[ $host != "$ARCH" && ! ($host == x86_64 && $ARCH == i386) ]]; then
+		printf 'KVM cannot run %s guests on a %s host' "$ARCH" "$HOST_ARCH"
+	elif [[ ! -e /dev/kvm ]]; then
+		printf '/dev/kvm does not exist'
+	elif [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
+		printf '/dev/kvm is not readable and writable by this user'
+	fi
+}
+
+# vmm_qemu_command ARRAY: from T_IMAGE T_SMP T_ARGS T_ENVFILE T_ACCEL T_MACHINE T_CPU and the
+# array T_PARAMS (the stanza's qemu_params, already split into words).
+vmm_qemu_command()
+{
+	local -n qc_cmd=$1
+	local machine=$T_MACHINE cpu=$T_CPU
+
+	if [[ -z $cpu ]]; then
+		cpu=max
+		[[ $T_ACCEL == kvm ]] && cpu=host
+		[[ $T_ACCEL == kvm && $ARCH == @(x86_64|i386) ]] && cpu=host,-arch-capabilities
+	fi
+	case $ARCH in
+	x86_64 | i386)
+		machine=${machine:-pc}
+		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL")
+		# qboot boots in ~0.3 s instead of SeaBIOS's seconds; it only knows pc and q35.
+		[[ -r $QEMU_QBOOT && $machine == @(pc|q35|pc-*) ]] && qc_cmd+=(-bios "$QEMU_QBOOT")
+		qc_cmd+=(-nodefaults -display none -serial stdio
+			-device 'isa-debug-exit,iobase=0xf4,iosize=0x4')
+		;;
+	arm64 | riscv64)
+		machine=${machine:-virt}
+		[[ $ARCH == riscv64 && $cpu == max ]] && cpu=rv64
+		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL" -nodefaults -display none
+			-serial stdio)
+		;;
+	*)
+		die "QEMU does not support arch $ARCH in this runner yet"
+		;;
+	esac
+	qc_cmd+=(-no-reboot -m 256 -smp "$T_SMP" -cpu "$cpu" -kernel "$T_IMAGE"
+		-append "$T_ARGS" -initrd "$T_ENVFILE" "${T_PARAMS[@]}")
+}
+
+# x86 guests write the status to isa-debug-exit, and QEMU exits with (status << 1) | 1;
+# other arches power off through firmware (PSCI, SBI), which QEMU reports as 0.
+vmm_qemu_exit_code()
+{
+	case $ARCH in
+	x86_64 | i386) printf '%s' $(((($1 << 1) | 1) & 255)) ;;
+	*) printf '0' ;;
+	esac
+}
+
+vmm_qemu_noexit_reason()
+{
+	local rc=$1 nlines=$2 errfile=$3 first
+
+	if ((rc == 0)); then
+		printf 'triple fault or reset'
+	elif ((rc == 1 && nlines == 0)) && [[ -s $errfile ]]; then
+		first=$(grep -m 1 -v '^[[:space:]]*$' "$errfile")
+		printf 'QEMU error: %s' "$first"
+	fi
+}
+
+vmm_qemu_hang_reason()
+{
+	# Under KVM here a triple fault leaves QEMU paused on an internal error until killed.
+	if grep -qiE 'KVM internal error|triple fault|emulation failure' "$1" 2>/dev/null; then
+		printf 'triple fault (KVM stopped the guest)'
+	fi
+}

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Helpers for the runner's own tests: a throw-away source tree holding a copy of the runner,
+# a config.mak, fake images (scripts for tests/runner/fake-qemu.sh) and a catalogue; running
+# the runner there; one result line per assertion. Sourced by tests/runner/run.sh.
+# shellcheck disable=SC2034 # OUT, ERR and RC are read by the files sourcing this one
+
+TR_PASSED=0 TR_FAILED=0
+TR_HERE=$(realpath "$(dirname "${BASH_SOURCE[0]}")")
+TR_ROOT=$(realpath "$TR_HERE/../..")
+TR_FAKE=$TR_HERE/fake-qemu.sh
+
+tr_ok()
+{
+	printf 'ok     %s\n' "$1"
+	TR_PASSED=$((TR_PASSED + 1))
+}
+
+tr_bad()
+{
+	printf 'FAILED %s: %s\n' "$1" "$2"
+	TR_FAILED=$((TR_FAILED + 1))
+}
+
+# tr_tree DIR: make DIR a fake source tree, configured in-tree for x86_64.
+tr_tree()
+{
+	local dir=$1
+
+	rm -rf "$dir"
+	mkdir -p "$dir/scripts" "$dir/x86"
+	cp "$TR_ROOT/run_tests.sh" "$dir/"
+	cp "$TR_ROOT"/scripts/*.sh "$dir/scripts/"
+	printf 'ARCH=x86_64\nSRCDIR=%s\nTESTDIR=x86\nHOST_ARCH=x86_64\n' "$dir" >"$dir/config.mak"
+	printf 'all:\n\nx86/%%.flat:\n\tprintf "out built by make\\n" >$@\n' >"$dir/Makefile"
+	: >"$dir/unittests.cfg"
+}
+
+# tr_image DIR NAME [ACTION...]: the fake image DIR/x86/NAME.flat, its actions given as
+# arguments, one a line (or read from stdin when none is given).
+tr_image()
+{
+	if (($# > 2)); then
+		printf '%s\n' "${@:3}" >"$1/x86/$2.flat"
+	else
+		cat >"$1/x86/$2.flat"
+	fi
+}
+
+# tr_passing DIR NAME: a fake image that passes one check.
+tr_passing()
+{
+	tr_image "$1" "$2" 'out PASS: a' 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' 'exit 1'
+}
+
+# tr_run DIR ARGS...: run the runner in DIR with the fake VMM under TCG; set OUT ERR RC.
+# Variables the caller puts in the environment of this call (QEMU, ACCEL, TIMEOUT, ...) win.
+tr_run()
+{
+	local dir=$1
+
+	shift
+	OUT=$(cd "$dir" && QEMU=${QEMU:-$TR_FAKE} ACCEL=${ACCEL-tcg} MACHINE=${MACHINE-} \
+		TIMEOUT=${TIMEOUT-} MAX_SMP=${MAX_SMP-} NO_COLOR=1 ./run_tests.sh "$@" \
+		2>"$dir/.stderr")
+	RC=$?
+	ERR=$(<"$dir/.stderr")
+}
+
+# expect_line CASE TEXT LINE: TEXT has exactly the line LINE.
+expect_line()
+{
+	if grep -qxF -- "$3" <<<"$2"; then
+		tr_ok "$1"
+	else
+		tr_bad "$1" "wanted the line '$3'; got: $(tr_flat "$2")"
+	fi
+}
+
+# expect_grep CASE TEXT REGEX: a line of TEXT matches the extended REGEX.
+expect_grep()
+{
+	if grep -qE -- "$3" <<<"$2"; then
+		tr_ok "$1"
+	else
+		tr_bad "$1" "wanted a line matching '$3'; got: $(tr_flat "$2")"
+	fi
+}
+
+# expect_eq CASE WANTED GOT
+expect_eq()
+{
+	if [[ $2 == "$3" ]]; then
+		tr_ok "$1"
+	else
+		tr_bad "$1" "wanted '$(tr_flat "$2")', got '$(tr_flat "$3")'"
+	fi
+}
+
+# expect_rc CASE WANTED: RC of the last tr_run is WANTED ("nonzero" for any failure).
+expect_rc()
+{
+	if [[ $2 == nonzero && $RC -ne 0 ]] || [[ $2 == "$RC" ]]; then
+		tr_ok "$1"
+	else
+		tr_bad "$1" "exit status $RC, wanted $2; stderr: $(tr_flat "$ERR")"
+	fi
+}
+
+# tr_flat TEXT: TEXT on one line, for messages.
+tr_flat()
+{
+	local t=${1//$'\n'/ \\n }
+
+	printf '%s' "${t:0:400}"
+}
+
+tr_summary()
+{
+	printf 'runner-tests: %s passed, %s failed\n' "$TR_PASSED" "$TR_FAILED"
+	((TR_FAILED == 0))
+}
