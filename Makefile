@@ -46,7 +46,7 @@ TEST_DIRS := $(patsubst %/,%,$(dir $(wildcard $(SRCDIR)/$(TESTDIR)/*/*.c)))
 TEST_NAMES := $(sort $(notdir $(TEST_FILES:.c=) $(TEST_DIRS)))
 IMAGES := $(addprefix $(TESTDIR)/,$(addsuffix .flat,$(TEST_NAMES)))
 
-all: $(IMAGES)
+all: $(IMAGES) $(ARCH_EXTRA)
 
 vpath %.c $(SRCDIR)
 vpath %.S $(SRCDIR)
@@ -93,7 +93,7 @@ style:
 
 clean:
 	find lib $(TESTDIR) \( -name '*.o' -o -name '*.d' -o -name '*.a' \) -delete 2>/dev/null; \
-	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs $(UNIT_CLEAN)
+	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs $(ARCH_EXTRA) $(UNIT_CLEAN)
 
 .PHONY: all check style clean
 

@@ -37,6 +37,15 @@ check | all)
 	want prove perl
 	;;
 esac
+# Bochs, the second x86 VMM: the term display and the VGA BIOS are separate packages.
+case "$task:$arch" in
+check:x86_64 | all:x86_64)
+	want bochs bochs
+	[ -e /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so ] || need+=(bochs-term)
+	[ -e /usr/share/bochs/BIOS-bochs-latest ] || need+=(bochsbios)
+	[ -e /usr/share/vgabios/vgabios.bin ] || need+=(vgabios)
+	;;
+esac
 # qboot is the fast firmware; Debian ships it in qemu-system-data.
 case "$task" in
 run | check | all)

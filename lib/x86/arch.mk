@@ -6,6 +6,18 @@ ARCH_OBJS := $(addprefix lib/x86/,cstart64.o entry.o setup.o desc.o io.o mmu.o a
 	smp.o usermode.o)
 LDSCRIPT := $(SRCDIR)/lib/x86/flat.lds
 
+# The Bochs boot sector (scripts/bochs-boot.sh): 16/32-bit code, its own link.
+ARCH_EXTRA := lib/x86/bootsect.bin
+
+lib/x86/bootsect.o: lib/x86/bootsect.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) -m32 -c $< -o $@
+
+lib/x86/bootsect.bin: lib/x86/bootsect.o $(SRCDIR)/lib/x86/bootsect.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -m32 -nostdlib -static -no-pie -Wl,-T,$(SRCDIR)/lib/x86/bootsect.lds \
+		-Wl,--build-id=none -o $@ $<
+
 # QEMU's multiboot loader takes only ELF32: the .flat is an elf32-i386 copy
 # of the linked image (the 64-bit .elf stays for addr2line).
 %.flat: %.elf

@@ -45,6 +45,12 @@ void arch_exit(int status)
 		uint64_t base;
 	} __packed null_idt = { 0, 0 };
 
+	/*
+	 * Drain the UART first (LSR.TEMT): Bochs ends the run with bytes
+	 * still in the transmitter lost, EXIT line included.
+	 */
+	for (int spin = 0; spin < 1000000 && !(inb(COM1 + 5) & 0x40); spin++)
+		pause();
 	/* QEMU isa-debug-exit: the process exits with (status << 1) | 1. */
 	outl(status, 0xf4);
 	/* Bochs: the string "Shutdown" on port 0x8900 ends the simulation. */

@@ -14,7 +14,7 @@ HOSTCC ?= cc
 
 BUILD_UNIT := tests/unit
 UNIT_SRC := $(SRCDIR)/tests/unit
-UNIT_TESTS := printf string glob alloc
+UNIT_TESTS := printf string glob alloc subtest
 UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
 
 # Which lib/ objects each test links with.
@@ -22,6 +22,8 @@ UNIT_LIBS_printf := printf string
 UNIT_LIBS_string := string
 UNIT_LIBS_glob := glob
 UNIT_LIBS_alloc := alloc string
+# The report/SMP calls of subtest.c are stubs in test-subtest.c.
+UNIT_LIBS_subtest := subtest argv glob string
 
 # Sanitizers when the host toolchain has them; probed once, and only when
 # a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
@@ -33,10 +35,14 @@ UNIT_SAN_OK = $(eval UNIT_SAN_OK := $$(shell $(UNIT_SAN_PROBE)))$(UNIT_SAN_OK)
 UNIT_CFLAGS = -std=gnu11 -O1 -g -Wall -Werror -fno-omit-frame-pointer $(UNIT_SAN_OK) \
 	-I$(SRCDIR)/lib -I$(UNIT_SRC)
 UNIT_LIB_CFLAGS = $(UNIT_CFLAGS) -fno-builtin -include $(UNIT_SRC)/rename.h
-UNIT_HDRS := $(wildcard $(SRCDIR)/lib/*.h) $(wildcard $(UNIT_SRC)/*.h)
+# unit.mk too: a change of flags rebuilds.
+UNIT_HDRS := $(wildcard $(SRCDIR)/lib/*.h) $(wildcard $(UNIT_SRC)/*.h) $(UNIT_SRC)/unit.mk
+# argv.c defines getenv and environ, which the host C library has too; subtest.c reads them.
+$(BUILD_UNIT)/lib-argv.o $(BUILD_UNIT)/lib-subtest.o: UNIT_LIB_CFLAGS += -Dgetenv=hv_getenv \
+	-Denviron=hv_environ
 
 UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
-	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc))
+	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv))
 
 $(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
