@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The exception table: (faulting address, fixup address) pairs emitted by
- * the port's asm_safe macros into section .extable, sorted at boot.
+ * The exception table and the one expected-exception primitive of every
+ * arch. An asm block tagged with ASM_TRY() records (address of its first
+ * instruction, address just past the block) in section .extable. When that
+ * instruction raises a synchronous exception, the port's exception entry
+ * finds the address with extable_find(), stores the packed exinfo (see
+ * exinfo.h) in the register the port names ARCH_EXINFO_REG and resumes
+ * just past the block.
+ *
+ * The port's header defines ARCH_EXINFO_REG (x86_64: "r15", arm64: "x28")
+ * and includes this file; tests include the port's header.
  */
 #ifndef LIB_EXTABLE_H
 #define LIB_EXTABLE_H
 
 #include <stdint.h>
+#include "exinfo.h"
 
 struct extable_entry {
 	uintptr_t insn;
@@ -24,5 +33,31 @@ void extable_init(void);
  * Return: the fixup address, or 0 when @ip is not in the table.
  */
 uintptr_t extable_find(uintptr_t ip);
+
+/* One table entry: the instruction at @from resumes at @to. */
+#define ASM_EXTABLE(from, to)						\
+	".pushsection .extable, \"a\"\n\t.balign 8\n\t"			\
+	".quad " #from ", " #to "\n\t.popsection\n\t"
+
+/* @insn (a string of one or more instructions) whose first one may fault. */
+#define ASM_TRY(insn)	"1: " insn "\n2:\n\t" ASM_EXTABLE(1b, 2b)
+
+/*
+ * The exinfo result of an ASM_TRY block: 0 before, the exception after.
+ * Pass it to the block as a "+r" operand.
+ */
+#define DECLARE_EXINFO(name) register exinfo_t name asm(ARCH_EXINFO_REG) = 0
+
+/*
+ * asm_safe(insn): run @insn, which takes no operands, and return the
+ * exinfo of the exception it raised (0 for none).
+ * Registers: ARCH_EXINFO_REG in/out; memory clobbered.
+ */
+#define asm_safe(insn)							\
+	({								\
+		DECLARE_EXINFO(__ex);					\
+		asm volatile(ASM_TRY(insn) : "+r"(__ex) : : "memory");	\
+		__ex;							\
+	})
 
 #endif

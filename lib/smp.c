@@ -34,6 +34,12 @@ void smp_cpu_online(int cpu)
 	cpumask_set(&online, cpu);
 }
 
+void smp_cpu_offline(int cpu)
+{
+	cpumask_clear(&online, cpu);
+	__atomic_store_n(&mailboxes[cpu].busy, 0, __ATOMIC_RELEASE);
+}
+
 bool smp_cpu_is_online(int cpu)
 {
 	return cpumask_test(&online, cpu);

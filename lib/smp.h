@@ -37,6 +37,11 @@ static inline bool cpumask_test(const struct cpumask *m, int cpu)
 	return __atomic_load_n(&m->bits[cpu / 64], __ATOMIC_SEQ_CST) & (1UL << (cpu % 64));
 }
 
+static inline void cpumask_clear(struct cpumask *m, int cpu)
+{
+	__atomic_fetch_and(&m->bits[cpu / 64], ~(1UL << (cpu % 64)), __ATOMIC_SEQ_CST);
+}
+
 static inline void cpumask_clear_all(struct cpumask *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -47,6 +52,11 @@ int cpumask_weight(const struct cpumask *m);
 /* For ports: register a CPU as online, then park it in the idle loop. */
 void smp_set_cpu_count(int n);
 void smp_cpu_online(int cpu);
+/*
+ * @cpu leaves (powers itself off): clear its online bit and end the
+ * on_cpu() work it was running, so that on_cpu_wait() returns.
+ */
+void smp_cpu_offline(int cpu);
 bool smp_cpu_is_online(int cpu);
 void __noreturn smp_idle_loop(int cpu);
 

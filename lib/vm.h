@@ -1,26 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The page-table API every port implements over its own format. Memory is
- * identity mapped at boot (page 0 unmapped, MMIO uncached); these change it.
+ * The page-table API. Memory is identity mapped at boot (page 0 unmapped,
+ * MMIO uncached); these change it. lib/vm.c implements it for every port
+ * whose tables are radix trees of 512 8-byte entries over 4 KiB pages
+ * (x86_64 4-level paging, arm64 4 KiB granule with 48-bit VAs); the port
+ * supplies the entry format through the arch_pt_* and arch_pte_* hooks.
+ *
+ * Levels count up from the leaf, whatever the architecture calls them:
+ * 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, 4 = 512 GiB (the root on both ports).
  */
 #ifndef LIB_VM_H
 #define LIB_VM_H
 
 #include "libc.h"
 
-#define PT_R		BIT(0)	/* readable (always on x86) */
+#define PT_R		BIT(0)	/* readable (always on x86 and arm64) */
 #define PT_W		BIT(1)
 #define PT_X		BIT(2)
-#define PT_USER		BIT(3)
-#define PT_DEVICE	BIT(4)	/* uncached MMIO */
+#define PT_USER		BIT(3)	/* reachable from CPL3 / EL0 */
+#define PT_DEVICE	BIT(4)	/* uncached MMIO (arm64: Device-nGnRnE) */
 #define PT_RW		(PT_R | PT_W)
 #define PT_RWX		(PT_R | PT_W | PT_X)
 
-/* Map [virt, virt + size) to phys with @flags using the largest pages that fit. */
+#define PT_ENTRIES	512
+#define PT_LEVELS	4
+
+/**
+ * pt_map() - map [@virt, @virt + @size) to @phys with the largest pages that fit
+ * @virt: virtual address, 4 KiB aligned
+ * @phys: physical address, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: PT_* bits
+ *
+ * Replaces what was mapped there; larger leaves on the way are split.
+ * Return: 0, or -1 for a misaligned argument.
+ */
 int pt_map(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags);
-/* Map with 4 KiB pages only (splits larger mappings as needed). */
+
+/* Like pt_map() with 4 KiB pages only. */
 int pt_map_4k(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags);
+
+/**
+ * pt_unmap() - unmap [@virt, @virt + @size), splitting larger leaves
+ * Return: 0, or -1 when misaligned or when part of the range was not mapped.
+ */
 int pt_unmap(uintptr_t virt, size_t size);
+
+/**
+ * pt_protect() - give [@virt, @virt + @size) the PT_* @flags, keeping the
+ * physical addresses. Return: 0, or -1 as for pt_unmap().
+ */
 int pt_protect(uintptr_t virt, size_t size, unsigned int flags);
 
 struct pt_walk {
@@ -34,7 +63,50 @@ struct pt_walk {
 /* Walk the tables for @virt. Returns 0 when mapped, -1 when not. */
 int pt_walk(uintptr_t virt, struct pt_walk *w);
 
-/* Flush the TLB entry for @virt on this CPU. */
+/* Flush the TLB entry for @virt (at least on this CPU; arm64 broadcasts). */
 void pt_flush(uintptr_t virt);
+
+/*
+ * The same on an explicit root: the virtual (= physical) address of the
+ * top table, in the format of the CPU's own tables (x86 nested page
+ * tables share it, APM vol. 2, 15.25). Only changes to the root this CPU
+ * uses (arch_pt_root()) are flushed from its TLB; for any other root the
+ * user flushes (e.g. the VMCB's TLB_CONTROL).
+ */
+typedef uint64_t pt_root_t;
+
+/* The root this CPU translates with (CR3, TTBR0_EL1). */
+pt_root_t pt_root_current(void);
+
+/* A new empty root (a zeroed page), or 0 when out of memory. */
+pt_root_t pt_root_alloc(void);
+
+/* Free every table under @root and the root itself (not the mapped pages). */
+void pt_root_free(pt_root_t root);
+
+/* pt_map() (@only_4k false) or pt_map_4k() (@only_4k true) on @root. */
+int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
+		unsigned int flags, bool only_4k);
+int pt_root_unmap(pt_root_t root, uintptr_t virt, size_t size);
+int pt_root_protect(pt_root_t root, uintptr_t virt, size_t size, unsigned int flags);
+int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w);
+
+/**
+ * pt_set_table_alloc() - where lib/vm.c takes new tables from
+ * @fn: returns a zeroed 4 KiB page, or NULL; NULL selects alloc_zeroed_page()
+ *
+ * For ports that build their first tables before the page allocator runs.
+ */
+void pt_set_table_alloc(void *(*fn)(void));
+
+/* The port's side, used only by lib/vm.c. */
+uint64_t *arch_pt_root(void);
+bool arch_pt_leaf_ok(int level);	/* may a leaf live at @level (2 or 3)? */
+bool arch_pte_present(uint64_t pte);
+bool arch_pte_is_leaf(uint64_t pte, int level);	/* for a present entry */
+uint64_t arch_pte_addr(uint64_t pte);	/* the table or page it points to */
+uint64_t arch_pte_table(uint64_t *table);
+uint64_t arch_pte_leaf(uint64_t phys, unsigned int flags, int level);
+unsigned int arch_pte_flags(uint64_t pte);
 
 #endif

@@ -166,20 +166,12 @@ void arch_dump_regs(const struct ex_regs *r)
 
 static void unexpected(struct ex_regs *r)
 {
-	static int nested;
-	char name[32];
+	char what[48], cr2[32];
+	size_t n = snprintf(what, sizeof(what), "exception ");
 
-	arch_exinfo_str(EXINFO(r->vector, r->error_code), name, sizeof(name));
-	if (__atomic_fetch_add(&nested, 1, __ATOMIC_SEQ_CST)) {
-		printf("FAIL: unexpected %s at rip %#lx while reporting another\n", name, r->rip);
-		printf("EXIT: STATUS=1\n");
-		arch_exit(1);
-	}
-	report_fail("unexpected exception %s at rip %#lx on CPU %d (cr2 %#lx)", name, r->rip,
-		    smp_id(), read_cr2());
-	arch_dump_regs(r);
-	backtrace_print(r->rip, r->rbp);
-	exit(1);
+	arch_exinfo_str(EXINFO(r->vector, r->error_code), what + n, sizeof(what) - n);
+	snprintf(cr2, sizeof(cr2), "cr2 %#lx", read_cr2());
+	unexpected_exception(what, "rip", r->rip, r->rbp, r, cr2);
 }
 
 /* A trap reports the address after the instruction: the asm_safe fixup. */

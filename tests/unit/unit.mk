@@ -14,7 +14,7 @@ HOSTCC ?= cc
 
 BUILD_UNIT := tests/unit
 UNIT_SRC := $(SRCDIR)/tests/unit
-UNIT_TESTS := printf string glob alloc subtest
+UNIT_TESTS := printf string glob alloc subtest devicetree
 UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
 
 # Which lib/ objects each test links with.
@@ -24,6 +24,7 @@ UNIT_LIBS_glob := glob
 UNIT_LIBS_alloc := alloc string
 # The report/SMP calls of subtest.c are stubs in test-subtest.c.
 UNIT_LIBS_subtest := subtest argv glob string
+UNIT_LIBS_devicetree := devicetree string
 
 # Sanitizers when the host toolchain has them; probed once, and only when
 # a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
@@ -42,7 +43,8 @@ $(BUILD_UNIT)/lib-argv.o $(BUILD_UNIT)/lib-subtest.o: UNIT_LIB_CFLAGS += -Dgeten
 	-Denviron=hv_environ
 
 UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
-	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv))
+	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv \
+	devicetree))
 
 $(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
 	@mkdir -p $(@D)

@@ -63,30 +63,16 @@ handler_t install_exception_handler(int vec, handler_t fn);
 bool x86_vector_has_error_code(int vec);
 
 /*
- * asm_safe: run an instruction (or a short block) whose first instruction
- * may raise an exception. The exception entry finds the faulting address
- * in .extable, stores the packed exinfo in r15 of the saved frame and
- * resumes at the label after the block; a trap (#DB, #BP, #OF) that saves
- * the address after the block is recognised the same way.
+ * asm_safe and ASM_TRY (lib/extable.h): the exception entry finds the
+ * faulting address in .extable, stores the packed exinfo in r15 of the
+ * saved frame and resumes at the label after the block; a trap (#DB, #BP,
+ * #OF) that saves the address after the block is recognised the same way.
  *
  * Registers: r15 in/out = 0 before, exinfo after; nothing else clobbered
  * beyond what the caller's constraints declare.
  */
-#define ASM_EXTABLE(from, to)						\
-	".pushsection .extable, \"a\"\n\t.balign 8\n\t"			\
-	".quad " #from ", " #to "\n\t.popsection\n\t"
-
-#define ASM_TRY(insn)	"1: " insn "\n2:\n\t" ASM_EXTABLE(1b, 2b)
-
-#define DECLARE_EXINFO(name) register exinfo_t name asm("r15") = 0
-
-/* asm_safe(insn, outputs..., inputs...) without operands beyond the insn. */
-#define asm_safe(insn)							\
-	({								\
-		DECLARE_EXINFO(__ex);					\
-		asm volatile(ASM_TRY(insn) : "+r"(__ex) : : "memory");	\
-		__ex;							\
-	})
+#define ARCH_EXINFO_REG		"r15"
+#include "extable.h"
 
 static inline exinfo_t rdmsr_safe(uint32_t msr, uint64_t *val)
 {

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arm64 runtime tests itself: boot, arguments and environment from
+ * /chosen, every CPU online and running code, per-CPU state, the
+ * expected-exception primitive, installed handlers, GIC interrupt
+ * delivery, PSCI CPU_OFF/CPU_ON through lib, the EL2 the port leaves
+ * behind, the page-table API and the allocators.
+ *
+ * Specs: Arm ARM DDI 0487 D1.10 (exception entry, preferred return
+ * addresses), D17.2.37 (ESR_ELx: EC values, data/instruction abort ISS,
+ * BRK and SVC immediates), D8.3 and D8.4 (translation tables, permission
+ * faults), C6.2 (UDF, BRK, SVC, MRS/MSR: EL2/EL3 registers are UNDEFINED at
+ * EL1); GIC IHI 0048B / IHI 0069 (SGIs); PSCI DEN0022 5.4-5.6 (CPU_OFF,
+ * CPU_ON, AFFINITY_INFO).
+ * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
+ * "quoted=two words" (checks that quoting survives the command line).
+ */
+#include "alloc.h"
+#include "asm/exception.h"
+#include "asm/processor.h"
+#include "asm/timer.h"
+#include "cpu.h"
+#include "gic.h"
+#include "psci.h"
+#include "report.h"
+#include "smp.h"
+#include "subtest.h"
+#include "vm.h"
+
+static const char *arg_value(const char *key)
+{
+	size_t len = strlen(key);
+
+	for (int i = 1; i < __argc; i++)
+		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
+			return __argv[i] + len + 1;
+	return NULL;
+}
+
+static void args(void)
+{
+	const char *q = arg_value("quoted");
+	const char *test = getenv("HVPROBE_TEST");
+
+	report(q && !strcmp(q, "two words"), "quoted argument keeps its blank (got '%s')",
+	       q ? q : "(missing)");
+	report(test && !strncmp(test, "selftest", 8),
+	       "environment HVPROBE_TEST names this test (got '%s')", test ? test : "(missing)");
+	report(getenv("HVPROBE_VMM") != NULL, "environment carries HVPROBE_VMM");
+	report(getenv("NO_SUCH_VARIABLE") == NULL, "getenv of an unset variable is NULL");
+}
+
+static int cpu_seen[MAX_CPUS];
+static uint64_t cpu_mpidr_seen[MAX_CPUS];
+
+static void record_cpu(void *data)
+{
+	int id = smp_id();
+
+	__atomic_fetch_add(&cpu_seen[id], 1, __ATOMIC_SEQ_CST);
+	cpu_mpidr_seen[id] = mpidr_affinity();
+}
+
+static void smp(void)
+{
+	const char *want = arg_value("smp");
+	int n = cpu_count();
+	bool distinct = true, match = true;
+
+	if (want)
+		report_eq(strtoul(want, NULL, 0), n, "CPUs online match the smp= argument");
+	else
+		report_skip("no smp= argument to compare the CPU count with");
+	for (int i = 0; i < n; i++)
+		on_cpu(i, record_cpu, NULL);
+	on_cpus(record_cpu, NULL);
+	for (int i = 0; i < n; i++) {
+		report_eq(2, cpu_seen[i], "CPU %d ran on_cpu and on_cpus work once each", i);
+		match &= cpu_mpidr_seen[i] == cpu_mpidr(i);
+		for (int j = 0; j < i; j++)
+			distinct &= cpu_mpidr_seen[j] != cpu_mpidr_seen[i];
+	}
+	report(distinct, "the %d CPUs have distinct MPIDR affinities", n);
+	report(match, "each CPU's MPIDR is the one lib numbered it by");
+}
+
+static volatile int async_flag;
+
+static void set_flag(void *data)
+{
+	async_flag = smp_id();
+}
+
+static void smp_async(void)
+{
+	int last = cpu_count() - 1;
+
+	async_flag = -1;
+	on_cpu_async(last, set_flag, NULL);
+	on_cpu_wait(last);
+	report_eq(last, async_flag, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
+}
+
+static void exceptions(void)
+{
+	uint64_t v = 0;
+	struct pt_walk w;
+	DECLARE_EXINFO(ex);
+
+	report_exc(EXINFO(ESR_EC_UNKNOWN, 0), asm_safe("udf #0"), "UDF is UNDEFINED (EC 0)");
+	report_exc(EXINFO(ESR_EC_BRK64, 0x1234), asm_safe("brk #0x1234"),
+		   "BRK #0x1234 raises EC 0x3c with the immediate as ISS");
+	report_exc(EXINFO(ESR_EC_SVC64, 0x42), asm_safe("svc #0x42"),
+		   "SVC #0x42 raises EC 0x15 with the immediate as ISS, resumed after the SVC");
+	report_exc(EXINFO(ESR_EC_UNKNOWN, 0), msr_safe(tpidr_el2, 0),
+		   "MSR TPIDR_EL2 at EL1 is UNDEFINED");
+	report_exc(EXINFO(ESR_EC_UNKNOWN, 0), mrs_safe(scr_el3, &v),
+		   "MRS SCR_EL3 at EL1 is UNDEFINED");
+	report_exc(0, mrs_safe(midr_el1, &v), "MRS MIDR_EL1 at EL1 raises nothing");
+
+	/* lib unmapped page 0 at its own level: the fault names that level. */
+	pt_walk(0, &w);
+	v = 0;
+	asm volatile(ASM_TRY("ldr %1, [%1]") : "+r"(ex), "+r"(v) : : "memory");
+	report_exc(EXINFO(ESR_EC_DABT_CUR, FSC_TRANSLATION(4 - w.level)), ex,
+		   "read of unmapped page 0 is a level-%d translation fault", 4 - w.level);
+	report_eq_x(0, read_sysreg(far_el1), "FAR_EL1 holds the faulting address 0");
+	ex = 0;
+	v = 8;
+	asm volatile(ASM_TRY("str xzr, [%1]") : "+r"(ex) : "r"(v) : "memory");
+	report_exc(EXINFO(ESR_EC_DABT_CUR, ESR_ISS_WNR | FSC_TRANSLATION(4 - w.level)), ex,
+		   "write to unmapped page 0 is a translation fault with WnR set");
+	report_eq_x(8, read_sysreg(far_el1), "FAR_EL1 holds the faulting address 8");
+}
+
+static int brk_count;
+
+static void count_brk(struct ex_regs *r)
+{
+	brk_count++;
+	r->pc += 4;	/* BRK leaves ELR at itself */
+}
+
+static void handlers(void)
+{
+	handler_t old = install_exception_handler(ESR_EC_BRK64, count_brk);
+
+	report(old == NULL, "no BRK handler installed by default");
+	asm volatile("brk #1");
+	asm volatile("brk #2");
+	report_eq(2, brk_count, "installed BRK handler ran once per BRK");
+	report(install_exception_handler(ESR_EC_BRK64, old) == count_brk,
+	       "install_exception_handler returns the previous handler");
+}
+
+static const char *need_gic(void)
+{
+	return gic_version() ? NULL : "no GIC in the devicetree";
+}
+
+#define TEST_SGI	3
+
+static int sgi_count[MAX_CPUS];
+static unsigned int sgi_intid[MAX_CPUS];
+
+static void sgi_handler(struct ex_regs *regs, unsigned int intid)
+{
+	sgi_intid[smp_id()] = intid;
+	__atomic_fetch_add(&sgi_count[smp_id()], 1, __ATOMIC_SEQ_CST);
+}
+
+/* Wait up to 100 ms with IRQs on for @cpu's count to reach @want. */
+static bool wait_count(int *count, int want)
+{
+	for (int i = 0; i < 100000 && __atomic_load_n(count, __ATOMIC_SEQ_CST) < want; i++) {
+		local_irq_enable();
+		udelay(1);
+		local_irq_disable();
+	}
+	return __atomic_load_n(count, __ATOMIC_SEQ_CST) == want;
+}
+
+static void self_sgi(void *data)
+{
+	int cpu = smp_id();
+
+	gic_send_sgi_self(TEST_SGI);
+	if (!wait_count(&sgi_count[cpu], 1))
+		report_fail("CPU %d took its own SGI %d (count %d)", cpu, TEST_SGI,
+			    sgi_count[cpu]);
+}
+
+static void irq(void)
+{
+	int n = cpu_count(), last = n - 1;
+	bool all = true;
+
+	report_info("GICv%d, %u INTIDs", gic_version(), gic_nr_irqs());
+	install_irq_handler(TEST_SGI, sgi_handler);
+	on_cpus(self_sgi, NULL);
+	for (int i = 0; i < n; i++)
+		all &= sgi_count[i] == 1 && sgi_intid[i] == TEST_SGI;
+	report(all, "each CPU took one SGI %d sent to itself, with INTID %d", TEST_SGI, TEST_SGI);
+	if (n > 1) {
+		/* The last CPU idles in WFI with IRQs unmasked by lib's idle loop. */
+		gic_send_sgi(last, TEST_SGI);
+		report(wait_count(&sgi_count[last], 2), "SGI %d sent to CPU %d arrives there",
+		       TEST_SGI, last);
+	}
+	install_irq_handler(TEST_SGI, NULL);
+}
+
+static void power_off(void *data)
+{
+	*(int *)data = cpu_power_off();
+}
+
+static const char *need_psci(void)
+{
+	return psci_conduit() != PSCI_CONDUIT_NONE ? NULL : "no /psci in the devicetree";
+}
+
+static void psci(void)
+{
+	uint32_t ver = psci_version();
+
+	report(ver >= 0x2 && !(ver >> 31), "PSCI_VERSION is at least 0.2 (%u.%u)", ver >> 16,
+	       ver & 0xffff);
+}
+
+static void cpu_off_on(void)
+{
+	int last = cpu_count() - 1, ret = PSCI_SUCCESS, state = -1;
+
+	on_cpu_async(last, power_off, &ret);
+	on_cpu_wait(last);
+	for (int ms = 0; ms < 5000 && state != PSCI_AFFINITY_OFF; ms++) {
+		state = psci_affinity_info(cpu_mpidr(last), 0);
+		mdelay(1);
+	}
+	report(ret == PSCI_SUCCESS && state == PSCI_AFFINITY_OFF && !smp_cpu_is_online(last),
+	       "CPU %d is off after cpu_power_off (AFFINITY_INFO %d)", last, state);
+	report_eq(PSCI_SUCCESS, cpu_power_on(last), "cpu_power_on brings CPU %d back", last);
+	async_flag = -1;
+	on_cpu(last, set_flag, NULL);
+	report_eq(last, async_flag, "CPU %d runs on_cpu work again after CPU_ON", last);
+}
+
+static const char *need_el2(void)
+{
+	return id_field(read_sysreg(id_aa64pfr0_el1), ID_AA64PFR0_EL2_SHIFT) ?
+		       NULL : "EL2 not implemented (no virtualization=on)";
+}
+
+static void el2(void)
+{
+	register uint64_t x0 asm("x0") = 0x86000000;	/* lib's EL2 implements no call */
+
+	report_eq(1, current_el(), "main() runs at EL1 after the drop from EL2");
+	asm volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "x9", "memory");
+	report_eq_x(-1UL, x0, "HVC from EL1 reaches lib's EL2 and returns NOT_SUPPORTED");
+	report(read_cntpct() != 0, "EL1 reads the physical counter without trapping");
+}
+
+#define ALIAS	0x40000000000UL		/* 4 TiB: nothing is mapped there */
+
+static exinfo_t fetch_ex;
+
+/* An instruction abort reports the target as PC: return to the caller. */
+static void fetch_fault(struct ex_regs *r)
+{
+	fetch_ex = esr_exinfo(r->esr);
+	if (r->pc == ALIAS && r->far == ALIAS)
+		r->pc = r->regs[30];
+}
+
+static void paging(void)
+{
+	volatile uint64_t *page = alloc_zeroed_page();
+	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
+	void (*fn)(void) = (void (*)(void))ALIAS;
+	handler_t old;
+	struct pt_walk w;
+	DECLARE_EXINFO(ex);
+
+	report(pt_walk(ALIAS, &w) < 0, "walk of an unmapped address reports not present");
+	report_eq(0, pt_map(ALIAS, (uintptr_t)page, 4096, PT_RW), "pt_map of a 4 KiB alias");
+	report(!pt_walk(ALIAS, &w) && w.level == 1 && w.phys == (uintptr_t)page &&
+	       w.flags == PT_RW, "walk finds the alias as a 4 KiB RW leaf to the page");
+	*page = 0x1234;
+	report_eq_x(0x1234, *alias, "a write through the identity map reads through the alias");
+	pt_protect(ALIAS, 4096, PT_R);
+	asm volatile(ASM_TRY("str xzr, [%1]") : "+r"(ex) : "r"(alias) : "memory");
+	report_exc(EXINFO(ESR_EC_DABT_CUR, ESR_ISS_WNR | FSC_PERMISSION(3)), ex,
+		   "write to a read-only page is a level-3 permission fault with WnR");
+
+	*page = 0xd65f03c0;	/* RET, never reached */
+	dcache_clean_poc((void *)page, 8);
+	asm volatile("ic iallu; dsb ish; isb" : : : "memory");
+	old = install_exception_handler(ESR_EC_IABT_CUR, fetch_fault);
+	fn();
+	install_exception_handler(ESR_EC_IABT_CUR, old);
+	report_exc(EXINFO(ESR_EC_IABT_CUR, FSC_PERMISSION(3)), fetch_ex,
+		   "fetch from a non-executable page is a level-3 permission fault");
+
+	pt_unmap(ALIAS, 4096);
+	ex = 0;
+	asm volatile(ASM_TRY("ldr xzr, [%1]") : "+r"(ex) : "r"(alias) : "memory");
+	report_exc(EXINFO(ESR_EC_DABT_CUR, FSC_TRANSLATION(3)), ex,
+		   "read after pt_unmap is a level-3 translation fault");
+	report_eq(0, pt_map(ALIAS, 0x40000000, 0x200000, PT_RW), "pt_map of a 2 MiB block");
+	report(!pt_walk(ALIAS + 0x1000, &w) && w.level == 2 && w.phys == 0x40001000,
+	       "walk inside the 2 MiB block finds a level-2 leaf");
+	pt_unmap(ALIAS, 0x200000);
+	free_page((void *)page);
+	if (gic_version())
+		report(!pt_walk(gic_dist_base(), &w) && (w.flags & PT_DEVICE),
+		       "the GIC distributor is mapped as Device memory");
+}
+
+static void allocator(void)
+{
+	size_t before = page_alloc_free_count();
+	void *p[8];
+	char *m[16];
+	bool ok = true;
+
+	for (int i = 0; i < 8; i++) {
+		p[i] = alloc_pages(i % 4);
+		ok &= p[i] && !((uintptr_t)p[i] & ((4096UL << (i % 4)) - 1));
+	}
+	report(ok, "alloc_pages returns naturally aligned blocks");
+	for (int i = 0; i < 8; i++)
+		free_pages(p[i], i % 4);
+	report_eq(before, page_alloc_free_count(), "free count is restored after freeing");
+	ok = true;
+	for (int i = 0; i < 16; i++) {
+		m[i] = malloc(24 * (i + 1));
+		ok &= m[i] && !((uintptr_t)m[i] & 15);
+		if (m[i])
+			memset(m[i], i, 24 * (i + 1));
+	}
+	for (int i = 0; i < 16; i++)
+		for (int j = 0; m[i] && j < 24 * (i + 1); j++)
+			ok &= m[i][j] == i;
+	report(ok, "malloc blocks are 16-byte aligned and do not overlap");
+	for (int i = 0; i < 16; i++)
+		free(m[i]);
+}
+
+static const struct subtest tests[] = {
+	SUBTEST(args),
+	SUBTEST(smp),
+	SUBTEST_SMP(smp_async, NULL, 2),
+	SUBTEST(exceptions),
+	SUBTEST(handlers),
+	SUBTEST_NEEDS(irq, need_gic),
+	SUBTEST_NEEDS(psci, need_psci),
+	SUBTEST_SMP(cpu_off_on, need_psci, 2),
+	SUBTEST_NEEDS(el2, need_el2),
+	SUBTEST(paging),
+	SUBTEST(allocator),
+};
+
+SUBTESTS_MAIN(tests)

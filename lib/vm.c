@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page-table changes and walks over the port's entry format (vm.h), on the
+ * live root or on any other one. New tables come from the page allocator
+ * (or the port's boot pool); larger leaves are split into 512 smaller ones
+ * with the same attributes when a change needs it. TLB flushes are the
+ * port's pt_flush(), for the live root only: a test that changes mappings
+ * other CPUs use flushes there itself where the port's flush is local.
+ */
+#include "alloc.h"
+#include "report.h"
+#include "vm.h"
+
+static void *(*table_alloc)(void);
+
+void pt_set_table_alloc(void *(*fn)(void))
+{
+	table_alloc = fn;
+}
+
+static int level_shift(int level)
+{
+	return 12 + 9 * (level - 1);
+}
+
+static uint64_t level_size(int level)
+{
+	return 1ULL << level_shift(level);
+}
+
+static uint64_t *new_table(void)
+{
+	uint64_t *t = table_alloc ? table_alloc() : alloc_zeroed_page();
+
+	if (!t)
+		report_abort("page tables: out of memory for a table");
+	return t;
+}
+
+static uint64_t *table_of(uint64_t pte)
+{
+	return (uint64_t *)(uintptr_t)arch_pte_addr(pte);
+}
+
+static uint64_t *entry(uint64_t *table, uintptr_t virt, int level)
+{
+	return &table[(virt >> level_shift(level)) % PT_ENTRIES];
+}
+
+static void flush(pt_root_t root, uintptr_t virt)
+{
+	if (root == pt_root_current())
+		pt_flush(virt);
+}
+
+/* Replace a large leaf at @level by a table of 512 leaves one level down. */
+static void split(uint64_t *pte, int level)
+{
+	uint64_t *t = new_table();
+	uint64_t base = arch_pte_addr(*pte) & ~(level_size(level) - 1);
+	unsigned int flags = arch_pte_flags(*pte);
+
+	for (int i = 0; i < PT_ENTRIES; i++)
+		t[i] = arch_pte_leaf(base + i * level_size(level - 1), flags, level - 1);
+	*pte = arch_pte_table(t);
+}
+
+/* The entry for @virt at @target level, creating tables and splitting leaves. */
+static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
+{
+	uint64_t *table = (uint64_t *)(uintptr_t)root;
+
+	for (int level = PT_LEVELS;; level--) {
+		uint64_t *pte = entry(table, virt, level);
+
+		if (level == target)
+			return pte;
+		if (!arch_pte_present(*pte))
+			*pte = arch_pte_table(new_table());
+		else if (arch_pte_is_leaf(*pte, level))
+			split(pte, level);
+		table = table_of(*pte);
+	}
+}
+
+static int best_level(uintptr_t virt, uint64_t phys, size_t left, bool only_4k)
+{
+	for (int level = 3; level > 1 && !only_4k; level--) {
+		uint64_t size = level_size(level);
+
+		if (arch_pt_leaf_ok(level) && !(virt & (size - 1)) && !(phys & (size - 1)) &&
+		    left >= size)
+			return level;
+	}
+	return 1;
+}
+
+int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
+		unsigned int flags, bool only_4k)
+{
+	if ((virt | phys | size) & 4095)
+		return -1;
+	while (size) {
+		int level = best_level(virt, phys, size, only_4k);
+
+		*get_pte(root, virt, level) = arch_pte_leaf(phys, flags, level);
+		flush(root, virt);
+		virt += level_size(level);
+		phys += level_size(level);
+		size -= level_size(level);
+	}
+	return 0;
+}
+
+int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
+{
+	uint64_t *table = (uint64_t *)(uintptr_t)root;
+
+	memset(w, 0, sizeof(*w));
+	for (int level = PT_LEVELS; level >= 1; level--) {
+		uint64_t *pte = entry(table, virt, level);
+
+		w->pte = pte;
+		w->level = level;
+		if (!arch_pte_present(*pte))
+			return -1;
+		if (arch_pte_is_leaf(*pte, level)) {
+			uint64_t mask = level_size(level) - 1;
+
+			w->present = true;
+			w->phys = (arch_pte_addr(*pte) & ~mask) | (virt & mask);
+			w->flags = arch_pte_flags(*pte);
+			return 0;
+		}
+		table = table_of(*pte);
+	}
+	return -1;
+}
+
+/* Set each 4 KiB leaf of [virt, virt + size) to @fn(old), splitting as needed. */
+static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
+		       uint64_t (*fn)(uint64_t, unsigned int), unsigned int arg)
+{
+	if ((virt | size) & 4095)
+		return -1;
+	for (; size; virt += 4096, size -= 4096) {
+		struct pt_walk w;
+		uint64_t *pte;
+
+		if (pt_root_walk(root, virt, &w))
+			return -1;
+		pte = w.level > 1 ? get_pte(root, virt, 1) : w.pte;
+		*pte = fn(*pte, arg);
+		flush(root, virt);
+	}
+	return 0;
+}
+
+static uint64_t cleared(uint64_t pte, unsigned int unused)
+{
+	return 0;
+}
+
+static uint64_t protected(uint64_t pte, unsigned int flags)
+{
+	return arch_pte_leaf(arch_pte_addr(pte), flags, 1);
+}
+
+int pt_root_unmap(pt_root_t root, uintptr_t virt, size_t size)
+{
+	return for_each_4k(root, virt, size, cleared, 0);
+}
+
+int pt_root_protect(pt_root_t root, uintptr_t virt, size_t size, unsigned int flags)
+{
+	return for_each_4k(root, virt, size, protected, flags);
+}
+
+pt_root_t pt_root_current(void)
+{
+	return (uintptr_t)arch_pt_root();
+}
+
+pt_root_t pt_root_alloc(void)
+{
+	return (uintptr_t)alloc_zeroed_page();
+}
+
+static void free_tables(uint64_t *table, int level)
+{
+	for (int i = 0; i < PT_ENTRIES && level > 1; i++)
+		if (arch_pte_present(table[i]) && !arch_pte_is_leaf(table[i], level))
+			free_tables(table_of(table[i]), level - 1);
+	free_page(table);
+}
+
+void pt_root_free(pt_root_t root)
+{
+	if (root)
+		free_tables((uint64_t *)(uintptr_t)root, PT_LEVELS);
+}
+
+int pt_map(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags)
+{
+	return pt_root_map(pt_root_current(), virt, phys, size, flags, false);
+}
+
+int pt_map_4k(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags)
+{
+	return pt_root_map(pt_root_current(), virt, phys, size, flags, true);
+}
+
+int pt_unmap(uintptr_t virt, size_t size)
+{
+	return pt_root_unmap(pt_root_current(), virt, size);
+}
+
+int pt_protect(uintptr_t virt, size_t size, unsigned int flags)
+{
+	return pt_root_protect(pt_root_current(), virt, size, flags);
+}
+
+int pt_walk(uintptr_t virt, struct pt_walk *w)
+{
+	return pt_root_walk(pt_root_current(), virt, w);
+}
