@@ -73,7 +73,9 @@ INSN_STUB(do_rdtscp, "", "rdtscp")
 INSN_STUB(do_rdpid, "", "rdpid %%rax")
 INSN_STUB(do_rdpru, ZERO_ECX, "rdpru")
 INSN_STUB(do_serialize, "", "serialize")
-INSN_STUB(do_invpcid, "mov $2, %%eax\n\t", "invpcid (%%rdi), %%rax")
+/* Type 2 (all contexts); the descriptor's bits 63:12 must be zero (else #GP). */
+INSN_STUB(do_invpcid, "movq $0, (%%rdi)\n\tmovq $0, 8(%%rdi)\n\tmov $2, %%eax\n\t",
+	  "invpcid (%%rdi), %%rax")
 INSN_STUB(do_monitor, "mov %%rdi, %%rax\n\t" ZERO_ECX "xor %%edx, %%edx\n\t",
 	  "monitor %%rax, %%ecx, %%edx")
 INSN_STUB(do_andn, "", "andn %%eax, %%eax, %%eax")

@@ -45,6 +45,10 @@
  * RDPID, LZCNT, ...). kvm-pvm also emulates guest CPL0 code (its emulator
  * dies on INVPCID, XGETBV, POPCNT, ...), so unprivileged instructions and
  * XGETBV run at CPL3 here, and leaves CPL3 CPUID unintercepted.
+ * Bochs 2.7 returns leaf 0xB sub-leaf 0 with level type 0 but non-zero
+ * EAX/EBX spanning every CPU (each is its own package per CPUID.1), and
+ * CPUID.(0xD,1):EBX as 0 for XCR0=x87[|SSE] and as the standard-format
+ * size otherwise (corei7_skylake_x: 2688 instead of the compacted 2432).
  */
 #include "report.h"
 #include "subtest.h"

@@ -136,6 +136,10 @@ static void check_level_leaf(int cpu, int l)
 			mono &= (r[i].a & 0x1f) >= (r[i - 1].a & 0x1f) &&
 				(r[i].b & 0xffff) >= (r[i - 1].b & 0xffff);
 	}
+	if (!(echo && tail_zero && types_ok && mono))
+		for (unsigned int i = 0; i < TOPO_SUBLEAVES; i++)
+			report_info("CPU %d: leaf %s.%u: %08x %08x %08x %08x", cpu, name, i,
+				    r[i].a, r[i].b, r[i].c, r[i].d);
 	report(echo, "CPU %d: leaf %s ECX[7:0] echoes the sub-leaf index", cpu, name);
 	report(same_edx, "CPU %d: leaf %s EDX (x2APIC ID) is the same in every sub-leaf", cpu,
 	       name);

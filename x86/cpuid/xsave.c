@@ -155,8 +155,8 @@ void xcr0_sizes(void)
 			  size_rows[i].name);
 		if (compacted)
 			report_eq(compacted_size(v | xss), cpuid_count(0xd, 1).b,
-				  "CPUID.(0xD,1):EBX with XCR0=%s is the compacted size",
-				  size_rows[i].name);
+				  "CPUID.(0xD,1):EBX with XCR0=%s (%#llx) is the compacted size",
+				  size_rows[i].name, (unsigned long long)v);
 	}
 	if (!xsetbv_safe(0, user))
 		report_eq(cpuid_count(0xd, 0).c, cpuid_count(0xd, 0).b,

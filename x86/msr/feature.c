@@ -159,8 +159,9 @@ void aperf_mperf(void)
 		check_absent(MSR_IA32_APERF, "APERF", "CPUID.06H:ECX[0] clear");
 		return;
 	}
-	m0 = rdmsr(MSR_IA32_MPERF);
-	a0 = rdmsr(MSR_IA32_APERF);
+	if (!report_exc(0, rdmsr_safe(MSR_IA32_MPERF, &m0), "RDMSR of MPERF succeeds") ||
+	    !report_exc(0, rdmsr_safe(MSR_IA32_APERF, &a0), "RDMSR of APERF succeeds"))
+		return;
 	for (volatile int i = 0; i < 100000; i++)
 		;
 	m1 = rdmsr(MSR_IA32_MPERF);

@@ -42,8 +42,11 @@
  * Known VMM caveats: QEMU TCG reads unknown MSRs as 0 and drops writes
  * without #GP, and checks almost no reserved bits; the host's kvm-pvm
  * accepts several MSRs its CPUID does not enumerate and leaves the TSC
- * unchanged on WRMSR to TSC or TSC_ADJUST. Both are listed in
- * known-failures.txt; the checks stay strict.
+ * unchanged on WRMSR to TSC or TSC_ADJUST. Bochs 2.7 has no DEBUGCTL,
+ * MPERF or APERF (yet enumerates CPUID.06H:ECX[0]), accepts TSC_AUX bits
+ * 63:32, and as ryzen rejects the enumerated EFER.LMSLE/TCE and implements
+ * FEATURE_CONTROL without VMX. All are listed in known-failures.txt; the
+ * checks stay strict.
  */
 #include "subtest.h"
 #include "msrtest.h"
