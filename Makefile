@@ -92,10 +92,14 @@ check: all
 style:
 	bash $(SRCDIR)/scripts/style.sh
 
+# One self-contained script per stanza in standalone/ (only the VMM needed).
+standalone: all
+	bash $(SRCDIR)/scripts/standalone.sh
+
 clean:
 	find lib $(TESTDIR) \( -name '*.o' -o -name '*.d' -o -name '*.a' \) -delete 2>/dev/null; \
-	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs $(ARCH_EXTRA) $(UNIT_CLEAN)
+	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs standalone $(ARCH_EXTRA) $(UNIT_CLEAN)
 
-.PHONY: all check style clean
+.PHONY: all check style standalone clean
 
 -include $(shell find . -name '*.d' 2>/dev/null)

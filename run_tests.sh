@@ -10,7 +10,7 @@ shopt -s extglob
 PROG=run_tests.sh
 SELF=$(realpath "${BASH_SOURCE[0]}")
 SRCDIR=${SELF%/*}
-for part in common cfg known-failures build verdict run-test report junit; do
+for part in common cfg known-failures build verdict symbolize run-test report junit; do
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/$part.sh" || exit 2
 done
@@ -32,15 +32,16 @@ Options:
   -l                   list the selected tests, run nothing
   -t                   TAP version 13 output
   -v                   print the command of each test
-  --vmm VMM            the VMM to run under (default: qemu)
+  --vmm VMM            the VMM to run under: qemu (default) or bochs
   --shard K/N          run only the K-th of N slices of the selection (CI matrices)
   --junit FILE         also write the results as JUnit XML to FILE
   -h, --help           this help
 
 Environment:
   QEMU      QEMU binary (default qemu-system-<arch>)
-  ACCEL     tcg or kvm (default: kvm if /dev/kvm is usable, else tcg); stanzas asking
-            for another accel are skipped
+  BOCHS     Bochs binary (default bochs)
+  ACCEL     tcg or kvm for QEMU (default: kvm if /dev/kvm is usable, else tcg), none for
+            Bochs; stanzas asking for another accel are skipped
   MACHINE   machine type (default pc on x86); stanzas asking for another are skipped
   TIMEOUT   seconds, replaces every stanza's timeout (0: none)
   MAX_SMP   CPUs at most; stanzas needing more are skipped
@@ -194,6 +195,10 @@ main()
 		((${#SELECTED[@]})) && printf '%s\n' "${SELECTED[@]}"
 		exit 0
 	fi
+	"vmm_${VMM}_init"
+	[[ -z $ACCEL ]] || in_words "$ACCEL" "$VMM_ACCELS" ||
+		die "ACCEL=$ACCEL: $VMM_NAME has only: $VMM_ACCELS"
+	[[ -n $ACCEL ]] || ACCEL=$VMM_DEFAULT_ACCEL
 	if ((${#SELECTED[@]})); then
 		local -a images=()
 		for name in "${SELECTED[@]}"; do
@@ -201,9 +206,6 @@ main()
 		done
 		build_if_needed "${images[@]}"
 	fi
-
-	"vmm_${VMM}_init"
-	[[ -n $ACCEL ]] || ACCEL=$VMM_DEFAULT_ACCEL
 	LOGDIR=$BUILDDIR/logs
 	mkdir -p "$LOGDIR" || die "cannot create $LOGDIR"
 	RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-run.XXXXXX") || die "mktemp failed"

@@ -13,7 +13,7 @@ CFG_KEYS="file smp test_args qemu_params extra_params groups arch machine accel 
 	disabled_if vmm bochs_params cpu"
 CFG_ARCHES="x86_64 i386 arm64 arm riscv64 s390x"
 CFG_VMMS="qemu bochs"
-CFG_ACCELS="tcg kvm"
+CFG_ACCELS="tcg kvm none"
 CFG_DEFAULT_TIMEOUT=90
 
 declare -a CFG_NAMES=()

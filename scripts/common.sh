@@ -104,7 +104,7 @@ nproc_online()
 {
 	local n
 
-	n=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || n=1
+	n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null) || n=1
 	[[ $n =~ ^[0-9]+$ ]] || n=1
 	printf '%s\n' "$n"
 }

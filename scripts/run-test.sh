@@ -6,9 +6,9 @@
 # verdict in a result file for run_tests.sh to print. Runs in a background subshell, so it
 # prints nothing itself. Sourced, never executed.
 #
-# Inputs (globals set by run_tests.sh): ARCH HOST_ARCH BUILDDIR TESTDIR LOGDIR VMM VMM_BIN
-# VMM_VERSION VMM_MISSING ACCEL ACCEL_SET MACHINE MAX_SMP TIMEOUT, the CFG catalogue, the KF_*
-# known failures.
+# Inputs (globals set by run_tests.sh): ARCH HOST_ARCH SRCDIR BUILDDIR TESTDIR LOGDIR VMM
+# VMM_NAME VMM_BIN VMM_VERSION VMM_MISSING ACCEL ACCEL_SET MACHINE MAX_SMP TIMEOUT, the CFG
+# catalogue, the KF_* known failures.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 # vmm_call FUNCTION ARGS...: call the selected VMM backend's vmm_<vmm>_<function>.
@@ -58,6 +58,8 @@ run_skip_reason()
 		return
 	fi
 	T_MACHINE=${want:-$MACHINE}
+	SKIP_REASON=$(vmm_call machine_problem "$T_MACHINE")
+	[[ -n $SKIP_REASON ]] && return
 	T_SMP=${CFG["$name/smp"]-1}
 	[[ $T_SMP == "\$MAX_SMP" ]] && T_SMP=${MAX_SMP:-$(nproc_online)}
 	if [[ -n $MAX_SMP ]] && ((T_SMP > MAX_SMP)); then
@@ -92,7 +94,10 @@ run_disabled_if()
 }
 
 # run_with_timeout SECONDS LOG ERRFILE COMMAND...: run COMMAND (stdout appended to LOG,
-# stderr to ERRFILE); SECONDS=0 waits forever. Sets RUN_RC and RUN_TIMED_OUT.
+# stderr to ERRFILE); SECONDS=0 waits forever. Sets RUN_RC and RUN_TIMED_OUT. The helper
+# sleeps are stopped with SIGKILL (bash's "Killed" notice silenced): a just-forked child that
+# has not yet exec'd sleep is still bash, where a trapped SIGTERM would run this shell's
+# traps (EXIT ones included).
 run_with_timeout()
 {
 	local secs=$1 log=$2 err=$3 vpid wpid="" gpid="" done_pid="" rc
@@ -116,15 +121,15 @@ run_with_timeout()
 		wait -n -p done_pid "$vpid" "$gpid"
 		if [[ $done_pid == "$gpid" ]]; then
 			kill -KILL "$vpid" 2>/dev/null
-			wait "$vpid"
+			wait "$vpid" 2>/dev/null
 		else
-			kill "$gpid" 2>/dev/null
-			wait "$gpid"
+			kill -KILL "$gpid" 2>/dev/null
+			wait "$gpid" 2>/dev/null
 		fi
 		rc=124
 	elif [[ -n $wpid ]]; then
-		kill "$wpid" 2>/dev/null
-		wait "$wpid"
+		kill -KILL "$wpid" 2>/dev/null
+		wait "$wpid" 2>/dev/null
 	fi
 	trap - TERM INT
 	RUN_RC=$rc
@@ -149,6 +154,7 @@ run_test()
 	T_ARGS=${CFG["$name/test_args"]-}
 	split_words T_PARAMS "${CFG["$name/${VMM}_params"]-}"
 	timeout=${TIMEOUT:-${CFG["$name/timeout"]-$CFG_DEFAULT_TIMEOUT}}
+	T_TIMEOUT=$timeout
 
 	envfile="$LOGDIR/$name.env"
 	T_ENVFILE=$envfile
@@ -182,11 +188,18 @@ run_test()
 	errfile="$LOGDIR/$name.stderr.$BASHPID"
 	run_with_timeout "$timeout" "$log" "$errfile" "${cmd[@]}"
 	verdict_decide "$log" "$RUN_RC" "$RUN_TIMED_OUT" "$timeout" "$errfile"
+	: >"$errfile.sym"
+	if [[ $R_STATUS == FAIL ]]; then
+		symbolize_run "$log" "${T_IMAGE%.*}.elf" "$(vmm_call stop_ip "$errfile")" \
+			>"$errfile.sym"
+		R_DETAIL+=$(symbolize_reason "$R_DETAIL")
+	fi
 	{
+		cat "$errfile.sym"
 		printf -- '--- %s stderr (exit code %s) ---\n' "$VMM_NAME" "$RUN_RC"
 		cat "$errfile"
 		printf -- '--- result: %s (%s) ---\n' "$R_STATUS" "$R_DETAIL"
 	} >>"$log"
-	rm -f "$errfile"
+	rm -f "$errfile" "$errfile.sym"
 	result_write "$result" "$R_STATUS" "$R_DETAIL" "$cmdline"
 }

@@ -7,53 +7,59 @@
 # backend, the timeout and the exit code only name what happened. Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
+# verdict_cut TEXT: TEXT cut to 160 characters, for reasons.
+verdict_cut()
+{
+	if ((${#1} > 160)); then
+		printf '%s...' "${1:0:157}"
+	else
+		printf '%s' "$1"
+	fi
+}
+
 # verdict_scan LOG: read the guest output (LOG from its second line) into the V_* variables.
+# Plain bash, so that standalone tests (scripts/standalone.sh) need nothing but coreutils.
 verdict_scan()
 {
-	local key value
+	local line part n=0 l1="" l2="" l3=""
+	local -a parts
 
 	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPLINE="" V_FIRSTFAIL=""
 	V_NFAIL=0 V_NLINES=0 V_LAST=""
-	while IFS='=' read -r key value; do
-		case $key in
-		exit) V_EXIT=$value ;;
-		summary) V_SUMMARY=$value ;;
-		tests) V_TESTS=$value ;;
-		unexpected) V_UNEXPECTED=$value ;;
-		skip) V_SKIPLINE=$value ;;
-		firstfail) V_FIRSTFAIL=$value ;;
-		nfail) V_NFAIL=$value ;;
-		nlines) V_NLINES=$value ;;
-		last) V_LAST=$value ;;
+	while IFS= read -r line || [[ -n $line ]]; do
+		((n++)) || continue
+		line=${line//$'\r'/}
+		case $line in
+		"EXIT: STATUS="*)
+			[[ $line =~ ^EXIT:\ STATUS=(-?[0-9]+)[[:space:]]*$ ]] &&
+				V_EXIT=${BASH_REMATCH[1]}
+			;;
+		"SUMMARY: "*)
+			V_SUMMARY=${line#SUMMARY: } V_TESTS=0 V_UNEXPECTED=0
+			IFS=, read -r -a parts <<<"$V_SUMMARY"
+			for part in "${parts[@]}"; do
+				part=${part#"${part%%[! ]*}"}
+				[[ $part =~ ^([0-9]+)\ tests?$ ]] &&
+					V_TESTS=$((10#${BASH_REMATCH[1]}))
+				[[ $part =~ ^([0-9]+)\ unexpected\ failures?$ ]] &&
+					V_UNEXPECTED=$((10#${BASH_REMATCH[1]}))
+			done
+			;;
+		"SKIP: "*) V_SKIPLINE=${line#SKIP: } ;;
+		"FAIL: "* | "XPASS: "*)
+			V_NFAIL=$((V_NFAIL + 1))
+			[[ -n $V_FIRSTFAIL ]] || V_FIRSTFAIL=$(verdict_cut "$line")
+			;;
 		esac
-	done < <(awk '
-		function cut(s) { return length(s) > 160 ? substr(s, 1, 157) "..." : s }
-		NR == 1 { next }
-		{ sub(/\r+$/, ""); gsub(/\r/, "") }
-		/^EXIT: STATUS=-?[0-9]+[[:space:]]*$/ {
-			ex = $0; sub(/^EXIT: STATUS=/, "", ex); sub(/[[:space:]]+$/, "", ex)
-		}
-		/^SUMMARY: / {
-			sum = substr($0, 10); tests = 0; unexp = 0
-			n = split(sum, part, /, */)
-			for (i = 1; i <= n; i++) {
-				if (part[i] ~ /^[0-9]+ tests?$/) tests = part[i] + 0
-				if (part[i] ~ /^[0-9]+ unexpected failures?$/) unexp = part[i] + 0
-			}
-		}
-		/^SKIP: / { skip = substr($0, 7) }
-		/^(FAIL|XPASS): / { nfail++; if (first == "") first = $0 }
-		/[^[:space:]]/ { nlines++; l1 = l2; l2 = l3; l3 = cut($0) }
-		END {
-			print "exit=" ex; print "summary=" sum; print "tests=" tests + 0
-			print "unexpected=" unexp + 0; print "skip=" skip
-			print "firstfail=" cut(first)
-			print "nfail=" nfail + 0; print "nlines=" nlines + 0
-			last = l3
-			if (l2 != "") last = l2 " | " last
-			if (l1 != "") last = l1 " | " last
-			print "last=" last
-		}' "$1")
+		if [[ $line == *[![:space:]]* ]]; then
+			V_NLINES=$((V_NLINES + 1))
+			l1=$l2 l2=$l3 l3=$line
+		fi
+	done <"$1"
+	V_LAST=""
+	for line in "$l1" "$l2" "$l3"; do
+		[[ -n $line ]] && V_LAST+="${V_LAST:+ | }$(verdict_cut "$line")"
+	done
 }
 
 # verdict_last_output: the ending of a reason for a run without an EXIT line.
@@ -88,7 +94,7 @@ verdict_decide()
 	if [[ -z $V_EXIT ]]; then
 		R_STATUS=FAIL
 		why=$(vmm_call noexit_reason "$rc" "$V_NLINES" "$errfile")
-		if [[ $why == "QEMU error: "* ]]; then
+		if [[ $why == "$VMM_NAME error: "* ]]; then
 			R_DETAIL=$why
 			return
 		elif [[ -n $why ]]; then

@@ -4,13 +4,16 @@
 # QEMU backend of the runner. Every scripts/vmm-<vmm>.sh defines the same functions
 # (docs/runner.md, "VMM backends"):
 #   vmm_<vmm>_init             resolve the binary; set VMM_NAME (for messages), VMM_BIN,
-#                              VMM_VERSION, VMM_MISSING (why it cannot run, or empty) and
-#                              VMM_DEFAULT_ACCEL
+#                              VMM_VERSION, VMM_MISSING (why it cannot run, or empty),
+#                              VMM_ACCELS (the accelerators it has) and VMM_DEFAULT_ACCEL
 #   vmm_<vmm>_accel_problem A  print why accelerator A cannot be used here (nothing if it can)
+#   vmm_<vmm>_machine_problem M  print why machine type M cannot be used (nothing if it can)
 #   vmm_<vmm>_command ARRAY    fill ARRAY with the command running test T_* (see run-test.sh)
 #   vmm_<vmm>_exit_code S      print the VMM exit code that goes with "EXIT: STATUS=S"
 #   vmm_<vmm>_noexit_reason RC NLINES ERRFILE   why the VMM ended without an EXIT line
+#                              ("<VMM_NAME> error: ..." for the VMM's own failure to start)
 #   vmm_<vmm>_hang_reason ERRFILE              what a guest killed by the timeout did, if known
+#   vmm_<vmm>_stop_ip ERRFILE                  where the VMM stopped the guest, if it said
 # The verdict always comes from the guest's EXIT line; these only name a crash or cross-check.
 # Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
@@ -53,6 +56,7 @@ vmm_qemu_init()
 		[[ $line =~ version\ ([0-9][^[:space:]]*) ]] && VMM_VERSION=${BASH_REMATCH[1]}
 		VMM_VERSION=${VMM_VERSION%,}
 	fi
+	VMM_ACCELS="tcg kvm"
 	VMM_DEFAULT_ACCEL=tcg
 	[[ -z $(vmm_qemu_accel_problem kvm) ]] && VMM_DEFAULT_ACCEL=kvm
 	return 0
@@ -62,7 +66,10 @@ vmm_qemu_accel_problem()
 {
 	local host=$HOST_ARCH
 
-	[[ $1 == kvm ]] || return 0
+	if [[ $1 != kvm ]]; then
+		[[ $1 == tcg ]] || printf 'QEMU has no accelerator %s (only tcg and kvm)' "$1"
+		return 0
+	fi
 	[[ $host == aarch64 ]] && host=arm64
 	if [[ $host != "$ARCH" && ! ($host == x86_64 && $ARCH == i386) ]]; then
 		printf 'KVM cannot run %s guests on a %s host' "$ARCH" "$HOST_ARCH"
@@ -71,6 +78,12 @@ vmm_qemu_accel_problem()
 	elif [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
 		printf '/dev/kvm is not readable and writable by this user'
 	fi
+}
+
+# Every machine type is QEMU's to accept or refuse (a QEMU error names a wrong one).
+vmm_qemu_machine_problem()
+{
+	:
 }
 
 # vmm_qemu_command ARRAY: from T_IMAGE T_SMP T_ARGS T_ENVFILE T_ACCEL T_MACHINE T_CPU and the
@@ -118,22 +131,61 @@ vmm_qemu_exit_code()
 	esac
 }
 
+# vmm_qemu_noexit_reason RC NLINES ERRFILE: with -no-reboot QEMU exits 0 when the guest
+# resets, which is what a triple fault does; 1 with no output is QEMU's own error.
 vmm_qemu_noexit_reason()
 {
-	local rc=$1 nlines=$2 errfile=$3 first
+	local rc=$1 nlines=$2 errfile=$3 line
 
 	if ((rc == 0)); then
 		printf 'triple fault or reset'
 	elif ((rc == 1 && nlines == 0)) && [[ -s $errfile ]]; then
-		first=$(grep -m 1 -v '^[[:space:]]*$' "$errfile")
-		printf 'QEMU error: %s' "$first"
+		while IFS= read -r line; do
+			[[ $line == *[![:space:]]* ]] && break
+		done <"$errfile"
+		printf 'QEMU error: %s' "$line"
 	fi
 }
 
+# vmm_qemu_hang_reason ERRFILE: QEMU stops a vCPU KVM cannot run (kvm_run exit
+# KVM_EXIT_INTERNAL_ERROR) and waits, paused, until killed. It prints "KVM internal error.
+# Suberror: N", "extra data[i]: ..." lines, then for suberror 1 "emulation failure", then the
+# registers. The reason quotes that text; only a VMM that says "triple fault" gets that word.
 vmm_qemu_hang_reason()
 {
-	# Under KVM here a triple fault leaves QEMU paused on an internal error until killed.
-	if grep -qiE 'KVM internal error|triple fault|emulation failure' "$1" 2>/dev/null; then
-		printf 'triple fault (KVM stopped the guest)'
+	local line sub="" text="" triple=0
+
+	[[ -r $1 ]] || return 0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ -z $sub && $line =~ ^KVM\ internal\ error\.\ Suberror:\ *([0-9]+) ]]; then
+			sub=${BASH_REMATCH[1]}
+		elif [[ -n $sub && -z $text ]]; then
+			[[ $line == @(extra data\[*|*([[:space:]])) ]] && continue
+			# The register dump starts with RAX= (EAX= in 32-bit mode).
+			[[ $line == [A-Z][A-Z]?([A-Z0-9])=* ]] && text="suberror $sub" && continue
+			text=$line
+		fi
+		[[ ${line,,} == *"triple fault"* ]] && triple=1
+	done <"$1"
+	if [[ -n $sub ]]; then
+		printf 'KVM internal error (%s)' "${text:-suberror $sub}"
+	elif ((triple)); then
+		printf 'triple fault'
 	fi
+}
+
+# vmm_qemu_stop_ip ERRFILE: the guest instruction pointer in the register dump QEMU prints
+# when it stops a vCPU (RIP=..., or EIP=... for a 32-bit guest), if any.
+vmm_qemu_stop_ip()
+{
+	local line
+
+	[[ -r $1 ]] || return 0
+	while IFS= read -r line; do
+		if [[ $line =~ ^[RE]IP=([0-9a-fA-F]+)\  ]]; then
+			printf '0x%x' "$((16#${BASH_REMATCH[1]}))"
+			return 0
+		fi
+	done <"$1"
 }

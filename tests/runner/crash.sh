@@ -5,9 +5,12 @@
 # ./run_tests.sh -g crash_selftest with the real guest images and checks that each broken
 # guest is reported as a FAIL, for the right reason:
 #   crash_selftest_exception  unexpected #PF; the guest prints FAIL and EXIT: STATUS=1
-#   crash_selftest_triple     triple fault (QEMU TCG exits; KVM here stops the guest)
+#   crash_selftest_triple     triple fault (QEMU exits at once under -no-reboot); kvm-pvm
+#                             cannot emulate the INT3 that starts it and stops the guest
+#                             with "KVM internal error (emulation failure)" instead
 #   crash_selftest_hang       spins forever; killed by the stanza's timeout
 #   crash_selftest_silent     reports no check and exits 0
+# Each reason is an extended regular expression. Arguments go to run_tests.sh (--vmm bochs).
 # Honours ACCEL, QEMU and the other variables of run_tests.sh. Exit status 0 iff all four
 # are reported as expected.
 
@@ -17,12 +20,12 @@ set -u -o pipefail
 
 declare -A want=(
 	[crash_selftest_exception]="unexpected exception"
-	[crash_selftest_triple]="triple fault"
+	[crash_selftest_triple]="triple fault|KVM internal error"
 	[crash_selftest_hang]="timeout"
 	[crash_selftest_silent]="no checks reported"
 )
 
-out=$(NO_COLOR=1 ./run_tests.sh -g crash_selftest)
+out=$(NO_COLOR=1 ./run_tests.sh "$@" -g crash_selftest)
 rc=$?
 printf '%s\n' "$out"
 failed=0
@@ -35,7 +38,7 @@ for name in "${!want[@]}"; do
 	if [[ $line != "FAIL $name ("* ]]; then
 		echo "crash.sh: $name: wanted a FAIL line, got '${line:-nothing}'"
 		failed=1
-	elif ! grep -qiF -- "${want[$name]}" <<<"$line"; then
+	elif ! grep -qiE -- "${want[$name]}" <<<"$line"; then
 		echo "crash.sh: $name: the reason does not say '${want[$name]}'"
 		failed=1
 	fi

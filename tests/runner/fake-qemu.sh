@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# A stand-in for qemu-system-x86_64 in the runner's own tests (QEMU=.../fake-qemu.sh). The
-# "image" given with -kernel is a script of what this fake VMM does, one action a line:
+# A stand-in for qemu-system-x86_64 in the runner's own tests (QEMU=.../fake-qemu.sh), and
+# for Bochs: copied over scripts/bochs-boot.sh it takes that script's options (--elf,
+# --env, ...), and as BOCHS=.../fake-qemu.sh "-n" prints the banner Bochs starts with. The
+# "image" given with -kernel or --elf is a script of what this fake VMM does, one action a
+# line:
 #   out TEXT      print TEXT and a newline on stdout (the guest's serial console)
 #   outcr TEXT    the same with a CR LF line end
 #   err TEXT      print TEXT on stderr (QEMU's own messages)
@@ -11,28 +14,37 @@
 #   kill SIGNAL   die from SIGNAL
 #   exit N        exit with status N (the default at the end is 0)
 # With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line) to DIR/<test>.args and the
-# environment file given with -initrd to DIR/<test>.env.
+# environment file given with -initrd or --env to DIR/<test>.env.
 
 set -u
 
-if [[ ${1-} == --version ]]; then
+case ${1-} in
+--version)
 	printf 'QEMU emulator version %s (fake)\n' "${FAKE_QEMU_VERSION:-7.2.22}"
 	exit 0
-fi
+	;;
+-n)
+	printf '%s\n' "${FAKE_BOCHS_BANNER:-                        Bochs x86 Emulator 2.7}"
+	exit 0
+	;;
+esac
 
 args=("$@")
 kernel="" initrd=""
 for ((i = 0; i + 1 < ${#args[@]}; i++)); do
 	case ${args[i]} in
-	-kernel) kernel=${args[i + 1]} ;;
-	-initrd) initrd=${args[i + 1]} ;;
+	-kernel | --elf) kernel=${args[i + 1]} ;;
+	-initrd | --env) initrd=${args[i + 1]} ;;
 	esac
 done
 if [[ ! -r $kernel || ! -r $initrd ]]; then
-	echo "fake-qemu: -kernel or -initrd missing or unreadable" >&2
+	echo "fake-qemu: -kernel/--elf or -initrd/--env missing or unreadable" >&2
 	exit 1
 fi
-test=$(sed -n 's/^HVPROBE_TEST=//p' "$initrd")
+test=""
+while IFS= read -r line; do
+	[[ $line == HVPROBE_TEST=* ]] && test=${line#HVPROBE_TEST=}
+done <"$initrd"
 if [[ -n ${FAKE_QEMU_RECORD-} ]]; then
 	printf '%s\n' "$@" >"$FAKE_QEMU_RECORD/$test.args"
 	cp "$initrd" "$FAKE_QEMU_RECORD/$test.env"

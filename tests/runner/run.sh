@@ -5,7 +5,8 @@
 # against tests/runner/fake-qemu.sh, so no real image or VMM is needed. Covers every verdict
 # path of the result protocol, the skip rules, the guest's command line and environment,
 # logs and parallel output here; catalogue, known-failures and selection errors in
-# cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh. One line per check, then
+# cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
+# crash.sh in cases-crash.sh; standalone scripts in cases-standalone.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -16,6 +17,12 @@ source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh" || exit 2
 source "$TR_HERE/cases-cfg.sh" || exit 2
 # shellcheck source=tests/runner/cases-output.sh disable=SC1091
 source "$TR_HERE/cases-output.sh" || exit 2
+# shellcheck source=tests/runner/cases-crash.sh disable=SC1091
+source "$TR_HERE/cases-crash.sh" || exit 2
+# shellcheck source=tests/runner/cases-bochs.sh disable=SC1091
+source "$TR_HERE/cases-bochs.sh" || exit 2
+# shellcheck source=tests/runner/cases-standalone.sh disable=SC1091
+source "$TR_HERE/cases-standalone.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -49,7 +56,8 @@ verdict_tree()
 	tr_image "$SRC" reset 'out one' 'out two' 'out three' 'out four' 'exit 0'
 	tr_image "$SRC" qemuerr 'err qemu-system-x86_64: -foo: invalid option' 'err more' 'exit 1'
 	tr_image "$SRC" hang 'out INFO: spinning' hang
-	tr_image "$SRC" kvmhang 'out INFO: spinning' 'err KVM internal error. Suberror: 1' hang
+	tr_image "$SRC" kvmhang 'out INFO: spinning' 'err KVM internal error. Suberror: 1' \
+		'err emulation failure' hang
 	tr_image "$SRC" exithang 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' hang
 	tr_image "$SRC" signal 'out INFO: before' 'kill KILL'
 	tr_image "$SRC" crash 'out INFO: before' 'exit 2'
@@ -94,8 +102,8 @@ test_verdicts()
 	expect_line "QEMU error" "$OUT" \
 		"FAIL qemuerr (QEMU error: qemu-system-x86_64: -foo: invalid option)"
 	expect_line "timeout" "$OUT" "FAIL hang (timeout after 2s; last output: INFO: spinning)"
-	expect_line "timeout with a KVM internal error" "$OUT" "FAIL kvmhang (triple fault (KVM \
-stopped the guest), killed after 2s; last output: INFO: spinning)"
+	expect_line "timeout with a KVM internal error" "$OUT" "FAIL kvmhang (KVM internal error \
+(emulation failure), killed after 2s; last output: INFO: spinning)"
 	expect_grep "timeout after an EXIT line" "$OUT" \
 		"^FAIL exithang \(timeout after 2s: .*did not exit\)$"
 	expect_line "killed by signal" "$OUT" \
@@ -260,35 +268,12 @@ test_guest_interface()
 hvprobe-none-linux-gnu-gcc not found; install it with: apt-get install gcc-hvprobe-none-linux-gnu$"
 }
 
-# tests/runner/crash.sh itself: it accepts the four expected failures, rejects a pass.
-test_crash_script()
-{
-	local n out rc
-
-	tr_tree "$SRC"
-	tr_image "$SRC" crash_selftest_exception 'out FAIL: unexpected exception #PF' \
-		'out EXIT: STATUS=1' 'exit 3'
-	tr_image "$SRC" crash_selftest_triple 'out INFO: about to triple fault' 'exit 0'
-	tr_image "$SRC" crash_selftest_hang hang
-	tr_image "$SRC" crash_selftest_silent 'out SUMMARY: 0 tests' 'out EXIT: STATUS=0' 'exit 1'
-	for n in exception triple hang silent; do
-		printf '[crash_selftest_%s]\nfile = crash_selftest_%s.flat\ntimeout = 1\n' "$n" "$n"
-		printf 'groups = nodefault crash_selftest\n'
-	done >"$SRC/unittests.cfg"
-	out=$(cd "$SRC" && QEMU=$TR_FAKE ACCEL=tcg bash "$TR_HERE/crash.sh" 2>&1)
-	rc=$?
-	expect_eq "crash.sh accepts the four expected failures" \
-		"0 crash-selftests: all 4 broken guests reported as failures" \
-		"$rc $(tail -n 1 <<<"$out")"
-	tr_passing "$SRC" crash_selftest_silent
-	out=$(cd "$SRC" && QEMU=$TR_FAKE ACCEL=tcg bash "$TR_HERE/crash.sh" 2>&1)
-	rc=$?
-	expect_eq "crash.sh rejects a crash self-test that passes" "1 crash-selftests: FAILED" \
-		"$rc $(tail -n 1 <<<"$out")"
-}
-
 test_verdicts
+test_crash_reasons
+test_backtrace
 test_crash_script
+test_bochs
+test_standalone
 test_skips
 test_guest_interface
 test_cfg_errors
