@@ -276,6 +276,11 @@ void report_abort(const char *fmt, ...)
 	exit(2);
 }
 
+void report_vm_end_expected(const char *what)
+{
+	printf("INFO: vm-end expected: %s\n", what);
+}
+
 unsigned int report_count(void)
 {
 	return tests;

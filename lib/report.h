@@ -53,6 +53,13 @@ int report_status(void);
 /* Prints SUMMARY: and returns report_status(). Called by exit(). */
 int report_summary(void);
 
+/**
+ * report_vm_end_expected() - announce that the next call ends the VM
+ * (PSCI SYSTEM_OFF/RESET, SBI SRST): prints "INFO: vm-end expected: @what",
+ * which a stanza with "expect = vm_end" requires as the last line.
+ */
+void report_vm_end_expected(const char *what);
+
 /* Number of checks reported so far (all kinds but INFO). */
 unsigned int report_count(void);
 

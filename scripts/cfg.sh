@@ -10,10 +10,11 @@
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 CFG_KEYS="file smp test_args qemu_params extra_params groups arch machine accel timeout check
-	disabled_if vmm bochs_params cpu"
+	disabled_if vmm bochs_params cpu expect"
 CFG_ARCHES="x86_64 i386 arm64 arm riscv64 s390x"
 CFG_VMMS="qemu bochs"
 CFG_ACCELS="tcg kvm none"
+CFG_EXPECTS="vm_end"
 CFG_DEFAULT_TIMEOUT=90
 
 declare -a CFG_NAMES=()
@@ -58,6 +59,10 @@ cfg_check_value()
 	accel)
 		in_words "$value" "$CFG_ACCELS" ||
 			cfg_error "$lineno" "accel must be one of: $CFG_ACCELS (not '$value')"
+		;;
+	expect)
+		in_words "$value" "$CFG_EXPECTS" ||
+			cfg_error "$lineno" "expect must be one of: $CFG_EXPECTS (not '$value')"
 		;;
 	arch | vmm | groups)
 		for w in $value; do

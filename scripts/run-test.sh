@@ -187,7 +187,8 @@ run_test()
 	fi
 	errfile="$LOGDIR/$name.stderr.$BASHPID"
 	run_with_timeout "$timeout" "$log" "$errfile" "${cmd[@]}"
-	verdict_decide "$log" "$RUN_RC" "$RUN_TIMED_OUT" "$timeout" "$errfile"
+	verdict_decide "$log" "$RUN_RC" "$RUN_TIMED_OUT" "$timeout" "$errfile" \
+		"${CFG["$name/expect"]-}"
 	: >"$errfile.sym"
 	if [[ $R_STATUS == FAIL ]]; then
 		symbolize_run "$log" "${T_IMAGE%.*}.elf" "$(vmm_call stop_ip "$errfile")" \

@@ -4,7 +4,9 @@
 # Turns one run into a verdict (result protocol: docs/runner.md, DESIGN.md §2). The guest's
 # last "EXIT: STATUS=<code>" line decides: 0 is PASS, 77 is SKIP, anything else is FAIL. The
 # VMM's exit code only cross-checks it; without an EXIT line the run is a FAIL and the VMM
-# backend, the timeout and the exit code only name what happened. Sourced, never executed.
+# backend, the timeout and the exit code only name what happened. A stanza with
+# "expect = vm_end" instead passes when the VM ends by itself right after the guest's line
+# "INFO: vm-end expected: <what>" (verdict_vm_end). Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 # verdict_cut TEXT: TEXT cut to 160 characters, for reasons.
@@ -25,7 +27,7 @@ verdict_scan()
 	local -a parts
 
 	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPLINE="" V_FIRSTFAIL=""
-	V_NFAIL=0 V_NLINES=0 V_LAST=""
+	V_NFAIL=0 V_NLINES=0 V_LAST="" V_VMEND=""
 	while IFS= read -r line || [[ -n $line ]]; do
 		((n++)) || continue
 		line=${line//$'\r'/}
@@ -46,6 +48,7 @@ verdict_scan()
 			done
 			;;
 		"SKIP: "*) V_SKIPLINE=${line#SKIP: } ;;
+		"INFO: vm-end expected: "*) V_VMEND=$line ;;
 		"FAIL: "* | "XPASS: "*)
 			V_NFAIL=$((V_NFAIL + 1))
 			[[ -n $V_FIRSTFAIL ]] || V_FIRSTFAIL=$(verdict_cut "$line")
@@ -56,7 +59,7 @@ verdict_scan()
 			l1=$l2 l2=$l3 l3=$line
 		fi
 	done <"$1"
-	V_LAST=""
+	V_LASTLINE=$l3 V_LAST=""
 	for line in "$l1" "$l2" "$l3"; do
 		[[ -n $line ]] && V_LAST+="${V_LAST:+ | }$(verdict_cut "$line")"
 	done
@@ -72,47 +75,108 @@ verdict_last_output()
 	fi
 }
 
-# verdict_decide LOG RC TIMED_OUT TIMEOUT ERRFILE: set R_STATUS (PASS/FAIL/SKIP) and R_DETAIL.
+# verdict_noexit RC ERRFILE: R_DETAIL for a VMM that ended without an EXIT line.
+verdict_noexit()
+{
+	local rc=$1 why
+
+	why=$(vmm_call noexit_reason "$rc" "$V_NLINES" "$2")
+	if [[ $why == "$VMM_NAME error: "* ]]; then
+		R_DETAIL=$why
+		return
+	elif [[ -n $why ]]; then
+		R_DETAIL=$why
+	elif ((rc > 128)); then
+		why=$(kill -l $((rc - 128)) 2>/dev/null) || why='?'
+		R_DETAIL="killed by signal $((rc - 128)) ($why)"
+	else
+		R_DETAIL="crash ($VMM_NAME exited $rc)"
+	fi
+	R_DETAIL+=$(verdict_last_output)
+}
+
+# verdict_timeout TIMEOUT ERRFILE: R_DETAIL for a run killed by the timeout, without the end.
+verdict_timeout()
+{
+	local why
+
+	why=$(vmm_call hang_reason "$2")
+	if [[ -n $why ]]; then
+		R_DETAIL="$why, killed after ${1}s"
+	else
+		R_DETAIL="timeout after ${1}s"
+	fi
+}
+
+# verdict_vm_end RC TIMED_OUT TIMEOUT ERRFILE: the verdict of a stanza with "expect = vm_end"
+# (a PSCI SYSTEM_OFF or SYSTEM_RESET test): PASS iff the VMM ended by itself because the guest
+# ended the VM (vmm_<vmm>_vm_ended), without an EXIT line or a FAIL:/XPASS: line, and the
+# guest's last line is "INFO: vm-end expected: <what>", printed just before the call.
+verdict_vm_end()
+{
+	local rc=$1 timed_out=$2 timeout=$3 errfile=$4 after=""
+	local noline="'INFO: vm-end expected:' line"
+
+	R_STATUS=FAIL
+	[[ -n $V_VMEND ]] && after=" after '${V_VMEND#INFO: }'"
+	if ((timed_out)); then
+		verdict_timeout "$timeout" "$errfile"
+		R_DETAIL+=": the VM did not end$(verdict_last_output)"
+	elif [[ -n $V_EXIT ]]; then
+		R_DETAIL="the VM did not end: the guest printed EXIT: STATUS=$V_EXIT"
+		if [[ -n $after ]]; then
+			R_DETAIL+=$after
+		else
+			R_DETAIL+=" and no $noline"
+		fi
+		[[ -n $V_FIRSTFAIL ]] && R_DETAIL+="; $V_FIRSTFAIL"
+	elif ! vmm_call vm_ended "$rc" "$errfile"; then
+		verdict_noexit "$rc" "$errfile"
+	elif ((V_NFAIL > 0)); then
+		R_DETAIL="the VM ended$after, but the guest reported $V_FIRSTFAIL"
+	elif [[ -z $V_VMEND ]]; then
+		R_DETAIL="the VM ended without an $noline$(verdict_last_output)"
+	elif [[ $V_LASTLINE != "$V_VMEND" ]]; then
+		R_DETAIL="the VM ended, but not right$after$(verdict_last_output)"
+	else
+		R_STATUS=PASS
+		R_DETAIL="the VM ended as expected: ${V_VMEND#INFO: vm-end expected: }"
+	fi
+}
+
+# verdict_decide LOG RC TIMED_OUT TIMEOUT ERRFILE [EXPECT]: set R_STATUS (PASS/FAIL/SKIP) and
+# R_DETAIL. EXPECT is the stanza's expect key (vm_end, or empty for the EXIT line protocol).
 verdict_decide()
 {
-	local log=$1 rc=$2 timed_out=$3 timeout=$4 errfile=$5 expect why
+	local log=$1 rc=$2 timed_out=$3 timeout=$4 errfile=$5 outcome=${6-} code
 
 	verdict_scan "$log"
+	# A guest that does not make the call (the function is absent) skips the usual way.
+	if [[ $outcome == vm_end && ! ($V_EXIT == 77 && -z $V_VMEND) ]]; then
+		verdict_vm_end "$rc" "$timed_out" "$timeout" "$errfile"
+		return
+	fi
 	if ((timed_out)); then
 		R_STATUS=FAIL
-		why=$(vmm_call hang_reason "$errfile")
 		if [[ -n $V_EXIT ]]; then
 			R_DETAIL="timeout after ${timeout}s: the guest printed EXIT: STATUS=$V_EXIT"
 			R_DETAIL+=" but $VMM_NAME did not exit"
-		elif [[ -n $why ]]; then
-			R_DETAIL="$why, killed after ${timeout}s$(verdict_last_output)"
 		else
-			R_DETAIL="timeout after ${timeout}s$(verdict_last_output)"
+			verdict_timeout "$timeout" "$errfile"
+			R_DETAIL+=$(verdict_last_output)
 		fi
 		return
 	fi
 	if [[ -z $V_EXIT ]]; then
 		R_STATUS=FAIL
-		why=$(vmm_call noexit_reason "$rc" "$V_NLINES" "$errfile")
-		if [[ $why == "$VMM_NAME error: "* ]]; then
-			R_DETAIL=$why
-			return
-		elif [[ -n $why ]]; then
-			R_DETAIL=$why
-		elif ((rc > 128)); then
-			why=$(kill -l $((rc - 128)) 2>/dev/null) || why='?'
-			R_DETAIL="killed by signal $((rc - 128)) ($why)"
-		else
-			R_DETAIL="crash ($VMM_NAME exited $rc)"
-		fi
-		R_DETAIL+=$(verdict_last_output)
+		verdict_noexit "$rc" "$errfile"
 		return
 	fi
-	expect=$(vmm_call exit_code "$V_EXIT")
-	if [[ $rc != "$expect" ]]; then
+	code=$(vmm_call exit_code "$V_EXIT")
+	if [[ $rc != "$code" ]]; then
 		R_STATUS=FAIL
 		R_DETAIL="the guest printed EXIT: STATUS=$V_EXIT"
-		R_DETAIL+=" but $VMM_NAME exited $rc, not $expect"
+		R_DETAIL+=" but $VMM_NAME exited $rc, not $code"
 		return
 	fi
 	case $V_EXIT in

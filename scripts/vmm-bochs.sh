@@ -121,6 +121,12 @@ vmm_bochs_noexit_reason()
 	fi
 }
 
+# bochs-boot.sh exits 0 when Bochs stopped; a shutdown or reset is a stop without a panic.
+vmm_bochs_vm_ended()
+{
+	[[ $(vmm_bochs_noexit_reason "$1" 0 "$2") == "Bochs stopped"* ]]
+}
+
 vmm_bochs_hang_reason()
 {
 	:

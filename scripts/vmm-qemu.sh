@@ -12,6 +12,8 @@
 #   vmm_<vmm>_exit_code S      print the VMM exit code that goes with "EXIT: STATUS=S"
 #   vmm_<vmm>_noexit_reason RC NLINES ERRFILE   why the VMM ended without an EXIT line
 #                              ("<VMM_NAME> error: ..." for the VMM's own failure to start)
+#   vmm_<vmm>_vm_ended RC ERRFILE              true if the VMM ended because the guest powered
+#                                              off or reset the VM (expect = vm_end)
 #   vmm_<vmm>_hang_reason ERRFILE              what a guest killed by the timeout did, if known
 #   vmm_<vmm>_stop_ip ERRFILE                  where the VMM stopped the guest, if it said
 # The verdict always comes from the guest's EXIT line; these only name a crash or cross-check.
@@ -132,19 +134,29 @@ vmm_qemu_exit_code()
 }
 
 # vmm_qemu_noexit_reason RC NLINES ERRFILE: with -no-reboot QEMU exits 0 when the guest
-# resets, which is what a triple fault does; 1 with no output is QEMU's own error.
+# resets, which is what a triple fault does on x86, or powers off (PSCI, SBI) elsewhere; 1
+# with no output is QEMU's own error.
 vmm_qemu_noexit_reason()
 {
 	local rc=$1 nlines=$2 errfile=$3 line
 
 	if ((rc == 0)); then
-		printf 'triple fault or reset'
+		case $ARCH in
+		x86_64 | i386) printf 'triple fault or reset' ;;
+		*) printf 'powered off or reset without an EXIT line' ;;
+		esac
 	elif ((rc == 1 && nlines == 0)) && [[ -s $errfile ]]; then
 		while IFS= read -r line; do
 			[[ $line == *[![:space:]]* ]] && break
 		done <"$errfile"
 		printf 'QEMU error: %s' "$line"
 	fi
+}
+
+# QEMU exits 0 when the guest powers off, and under -no-reboot when it resets.
+vmm_qemu_vm_ended()
+{
+	(($1 == 0))
 }
 
 # vmm_qemu_hang_reason ERRFILE: QEMU stops a vCPU KVM cannot run (kvm_run exit

@@ -37,6 +37,7 @@ test_cfg_errors()
 	cfg_case "bad check" 3 $'[a]\nfile = ok.flat\ncheck = nmi_watchdog=0'
 	cfg_case "bad disabled_if" 3 $'[a]\nfile = ok.flat\ndisabled_if = [[ $ACCEL =='
 	cfg_case "empty value" 3 $'[a]\nfile = ok.flat\ngroups ='
+	cfg_case "unknown expect" 3 $'[a]\nfile = ok.flat\nexpect = poweroff'
 	printf '[b]\nfile = ok.flat\nsmp = x\n[b]\nfile = ok.flat\n' >"$SRC/unittests.cfg"
 	tr_run "$SRC"
 	expect_eq "cfg errors: every error is reported" 2 "$(grep -c 'unittests.cfg:' <<<"$ERR")"

@@ -104,10 +104,11 @@ internal error (emulation failure), killed after 1s; last output: INFO: int3; at
 		"FAIL noelf (2 tests, 2 unexpected failures; FAIL: a: plain)"
 }
 
-# tests/runner/crash.sh itself: it accepts the four expected failures, rejects a pass.
+# tests/runner/crash.sh itself: it accepts the expected failures of the configured arch,
+# rejects a pass and a crash_selftest stanza it has no reason for.
 test_crash_script()
 {
-	local n out rc
+	local n out rc all
 
 	tr_tree "$SRC"
 	tr_image "$SRC" crash_selftest_exception 'out FAIL: unexpected exception #PF' \
@@ -117,17 +118,55 @@ test_crash_script()
 	tr_image "$SRC" crash_selftest_silent 'out SUMMARY: 0 tests' 'out EXIT: STATUS=0' 'exit 1'
 	for n in exception triple hang silent; do
 		printf '[crash_selftest_%s]\nfile = crash_selftest_%s.flat\ntimeout = 1\n' "$n" "$n"
-		printf 'groups = nodefault crash_selftest\n'
+		printf 'arch = x86_64\ngroups = nodefault crash_selftest\n'
 	done >"$SRC/unittests.cfg"
-	out=$(cd "$SRC" && QEMU=$TR_FAKE ACCEL=tcg bash "$TR_HERE/crash.sh" 2>&1)
-	rc=$?
+	# An arm64 stanza in the same catalogue is neither run nor missed on x86_64.
+	printf '[crash_selftest_arm_hang]\nfile = x.flat\narch = arm64\ngroups = crash_selftest\n' \
+		>>"$SRC/unittests.cfg"
+	crash_script_run
 	expect_eq "crash.sh accepts the four expected failures" \
-		"0 crash-selftests: all 4 broken guests reported as failures" \
-		"$rc $(tail -n 1 <<<"$out")"
+		"0 crash-selftests: all 4 broken x86_64 guests reported as failures" "$rc $out"
+	printf '[crash_selftest_new]\nfile = crash_selftest_hang.flat\ntimeout = 1\n%s\n' \
+		'groups = crash_selftest' >>"$SRC/unittests.cfg"
 	tr_passing "$SRC" crash_selftest_silent
-	out=$(cd "$SRC" && QEMU=$TR_FAKE ACCEL=tcg bash "$TR_HERE/crash.sh" 2>&1)
-	rc=$?
-	expect_eq "crash.sh rejects a crash self-test that passes" "1 crash-selftests: FAILED" \
-		"$rc $(tail -n 1 <<<"$out")"
+	crash_script_run
+	expect_eq "crash.sh fails when a crash self-test is wrong" "1 crash-selftests: FAILED" \
+		"$rc $out"
+	expect_grep "crash.sh rejects a crash self-test that passes" "$all" \
+		"^crash.sh: crash_selftest_silent: wanted a FAIL line, got 'PASS "
+	expect_grep "crash.sh rejects a crash_selftest stanza without an expected reason" "$all" \
+		"^crash.sh: crash_selftest_new: a crash_selftest stanza without an expected reason"
+	test_crash_script_arm64
 }
 
+# crash_script_run: run crash.sh in SRC; set all (its output), rc and out (its last line).
+crash_script_run()
+{
+	all=$(cd "$SRC" && QEMU=$TR_FAKE ACCEL=tcg bash "$TR_HERE/crash.sh" 2>&1)
+	rc=$?
+	out=$(tail -n 1 <<<"$all")
+}
+
+# An arm64 build runs its own crash stanzas, with their own reasons.
+test_crash_script_arm64()
+{
+	local n out rc all exc='unexpected exception ESR.EC=0x25 (data abort) ISS=0x7 at pc 0x1'
+	local end=('out SUMMARY: 1 tests, 1 unexpected failures' 'out EXIT: STATUS=1')
+
+	tr_tree "$SRC" arm64
+	tr_image "$SRC" crash_selftest_arm_exception "out FAIL: a: $exc on CPU 0 (x)" "${end[@]}"
+	tr_image "$SRC" crash_selftest_arm_irq \
+		'out FAIL: a: unexpected interrupt INTID 5 at pc 0x1 on CPU 0 (x)' "${end[@]}"
+	tr_image "$SRC" crash_selftest_arm_secondary "out FAIL: a: $exc on CPU 1 (x)" "${end[@]}"
+	tr_image "$SRC" crash_selftest_arm_hang hang
+	tr_image "$SRC" crash_selftest_arm_silent 'out SUMMARY: 0 tests' 'out EXIT: STATUS=0'
+	for n in exception irq secondary hang silent; do
+		printf '[crash_selftest_arm_%s]\nfile = crash_selftest_arm_%s.flat\n' "$n" "$n"
+		printf 'timeout = 1\narch = arm64\ngroups = nodefault crash_selftest\n'
+	done >"$SRC/unittests.cfg"
+	printf '[crash_selftest_triple]\nfile = x.flat\narch = x86_64\ngroups = crash_selftest\n' \
+		>>"$SRC/unittests.cfg"
+	crash_script_run
+	expect_eq "crash.sh on arm64: the five arm64 crash stanzas" \
+		"0 crash-selftests: all 5 broken arm64 guests reported as failures" "$rc $out"
+}

@@ -4,7 +4,7 @@
 # Helpers for the runner's own tests: a throw-away source tree holding a copy of the runner,
 # a config.mak, fake images (scripts for tests/runner/fake-qemu.sh) and a catalogue; running
 # the runner there; one result line per assertion. Sourced by tests/runner/run.sh.
-# shellcheck disable=SC2034 # OUT, ERR and RC are read by the files sourcing this one
+# shellcheck disable=SC2034 # OUT, ERR, RC and TR_TESTDIR are read by the files sourcing this one
 
 TR_PASSED=0 TR_FAILED=0
 TR_HERE=$(realpath "$(dirname "${BASH_SOURCE[0]}")")
@@ -23,28 +23,33 @@ tr_bad()
 	TR_FAILED=$((TR_FAILED + 1))
 }
 
-# tr_tree DIR: make DIR a fake source tree, configured in-tree for x86_64.
+# tr_tree DIR [ARCH]: make DIR a fake source tree, configured in-tree for ARCH (x86_64 or
+# arm64; default x86_64) on an x86_64 host; TR_TESTDIR is its test directory.
 tr_tree()
 {
-	local dir=$1
+	local dir=$1 arch=${2:-x86_64}
 
+	TR_TESTDIR=x86
+	[[ $arch == arm64 ]] && TR_TESTDIR=arm
 	rm -rf "$dir"
-	mkdir -p "$dir/scripts" "$dir/x86"
+	mkdir -p "$dir/scripts" "$dir/$TR_TESTDIR"
 	cp "$TR_ROOT/run_tests.sh" "$dir/"
 	cp "$TR_ROOT"/scripts/*.sh "$dir/scripts/"
-	printf 'ARCH=x86_64\nSRCDIR=%s\nTESTDIR=x86\nHOST_ARCH=x86_64\n' "$dir" >"$dir/config.mak"
-	printf 'all:\n\nx86/%%.flat:\n\tprintf "out built by make\\n" >$@\n' >"$dir/Makefile"
+	printf 'ARCH=%s\nSRCDIR=%s\nTESTDIR=%s\nHOST_ARCH=x86_64\n' "$arch" "$dir" "$TR_TESTDIR" \
+		>"$dir/config.mak"
+	printf 'all:\n\n%s/%%.flat:\n\tprintf "out built by make\\n" >$@\n' "$TR_TESTDIR" \
+		>"$dir/Makefile"
 	: >"$dir/unittests.cfg"
 }
 
-# tr_image DIR NAME [ACTION...]: the fake image DIR/x86/NAME.flat, its actions given as
+# tr_image DIR NAME [ACTION...]: the fake image DIR/<testdir>/NAME.flat, its actions given as
 # arguments, one a line (or read from stdin when none is given).
 tr_image()
 {
 	if (($# > 2)); then
-		printf '%s\n' "${@:3}" >"$1/x86/$2.flat"
+		printf '%s\n' "${@:3}" >"$1/$TR_TESTDIR/$2.flat"
 	else
-		cat >"$1/x86/$2.flat"
+		cat >"$1/$TR_TESTDIR/$2.flat"
 	fi
 }
 

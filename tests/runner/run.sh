@@ -6,7 +6,8 @@
 # path of the result protocol, the skip rules, the guest's command line and environment,
 # logs and parallel output here; catalogue, known-failures and selection errors in
 # cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
-# crash.sh in cases-crash.sh; standalone scripts in cases-standalone.sh. One line per check, then
+# crash.sh in cases-crash.sh; expect = vm_end in cases-vm-end.sh; the Bochs backend in
+# cases-bochs.sh; standalone scripts in cases-standalone.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -19,6 +20,8 @@ source "$TR_HERE/cases-cfg.sh" || exit 2
 source "$TR_HERE/cases-output.sh" || exit 2
 # shellcheck source=tests/runner/cases-crash.sh disable=SC1091
 source "$TR_HERE/cases-crash.sh" || exit 2
+# shellcheck source=tests/runner/cases-vm-end.sh disable=SC1091
+source "$TR_HERE/cases-vm-end.sh" || exit 2
 # shellcheck source=tests/runner/cases-bochs.sh disable=SC1091
 source "$TR_HERE/cases-bochs.sh" || exit 2
 # shellcheck source=tests/runner/cases-standalone.sh disable=SC1091
@@ -272,6 +275,7 @@ test_verdicts
 test_crash_reasons
 test_backtrace
 test_crash_script
+test_vm_end
 test_bochs
 test_standalone
 test_skips
