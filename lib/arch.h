@@ -42,6 +42,9 @@ void arch_dump_regs(const struct ex_regs *regs);
 /* Frame pointer and return address of the caller, for backtraces. */
 uintptr_t arch_frame_pointer(void);
 
+/* Busy-wait at least @us microseconds (x86: PIT channel 2; arm64: counter). */
+void udelay(unsigned long us);
+
 /* Number of this CPU, 0 .. cpu_count() - 1. */
 int smp_id(void);
 

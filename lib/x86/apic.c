@@ -62,6 +62,8 @@ void apic_enable(void)
 {
 	wrmsr(MSR_IA32_APIC_BASE, rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_EN);
 	apic_write(APIC_SPIV, APIC_SPIV_ENABLE | SPURIOUS_VECTOR);
+	/* LINT0 carries the 8259's ExtINT on the BSP: nothing lib expects. */
+	apic_write(APIC_LVT0, APIC_LVT_MASKED);
 }
 
 bool apic_enable_x2apic(void)

@@ -59,9 +59,20 @@ static void setup_cr(void)
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 }
 
+/*
+ * Mask both 8259s: firmware may leave the PIT's IRQ0 enabled at vector 8,
+ * which the first STI would deliver as a bogus #DF.
+ */
+static void pic_mask_all(void)
+{
+	outb(0xff, 0x21);
+	outb(0xff, 0xa1);
+}
+
 void x86_setup(const struct mbi *mbi)
 {
 	serial_init();
+	pic_mask_all();
 	extable_init();
 	x86_cpus[0].ist_stacks = bsp_ist;
 	x86_idt_init();

@@ -4,6 +4,7 @@
  * INIT-SIPI-SIPI (SDM vol. 3, 9.4.4), before main(), every boot.
  */
 #include "acpi.h"
+#include "arch.h"
 #include "alloc.h"
 #include "asm/apic.h"
 #include "asm/desc.h"

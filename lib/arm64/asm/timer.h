@@ -7,6 +7,7 @@
 #ifndef ARM64_ASM_TIMER_H
 #define ARM64_ASM_TIMER_H
 
+#include "arch.h"
 #include "asm/sysreg.h"
 
 /* CNTx_CTL_EL0 bits. */
@@ -33,7 +34,6 @@ static inline uint64_t read_cntpct(void)
 }
 
 /* Busy-wait on the virtual counter (lib/arm64/io.c). */
-void udelay(unsigned long us);
 void mdelay(unsigned long ms);
 
 #endif
