@@ -291,6 +291,7 @@ static inline void vmcb_clear_intercept(struct vmcb *v, enum svm_intercept i)
 
 /* MSRs of chapter 15 (APM 15.30). */
 #define MSR_VM_CR		0xc0010114
+#define  VM_CR_R_INIT		BIT(1)	/* non-intercepted INIT becomes #SX */
 #define  VM_CR_SVMDIS		BIT(4)
 
 /* ---- guests ---- */

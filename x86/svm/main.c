@@ -19,6 +19,12 @@ static const struct svm_table *const tables[] = {
 	&svm_insn_tests,
 	&svm_ioio_tests,
 	&svm_msrpm_tests,
+	&svm_crdr_tests,
+	&svm_excp_tests,
+	&svm_intr_tests,
+	&svm_evtinj_tests,
+	&svm_npt_tests,
+	&svm_misc_tests,
 };
 
 int main(int argc, char **argv)

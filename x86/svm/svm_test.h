@@ -127,5 +127,11 @@ extern const struct svm_table svm_insn_tests;
 extern const struct svm_table svm_vmrun_tests;
 extern const struct svm_table svm_ioio_tests;
 extern const struct svm_table svm_msrpm_tests;
+extern const struct svm_table svm_crdr_tests;
+extern const struct svm_table svm_excp_tests;
+extern const struct svm_table svm_intr_tests;
+extern const struct svm_table svm_evtinj_tests;
+extern const struct svm_table svm_npt_tests;
+extern const struct svm_table svm_misc_tests;
 
 #endif

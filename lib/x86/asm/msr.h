@@ -64,4 +64,9 @@
 #define MSR_IA32_MTRR_FIX4K_C0000	0x00000268
 #define MSR_IA32_MTRR_FIX4K_F8000	0x0000026f
 
+/* Appended for x86/svm (APM vol. 2, chapter 13: DebugCtl and the LBR MSRs). */
+#define  DEBUGCTL_LBR			(1UL << 0)
+#define MSR_LAST_BRANCH_FROM_IP		0x000001db
+#define MSR_LAST_BRANCH_TO_IP		0x000001dc
+
 #endif
