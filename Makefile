@@ -69,9 +69,10 @@ $(LIB_A): $(LIB_OBJS) $(filter-out $(ENTRY_OBJS),$(ARCH_OBJS))
 	@rm -f $@
 	$(Q)$(CROSS_PREFIX)ar rcs $@ $^
 
-# Objects of one test: its .c, or every .c of its folder.
+# Objects of one test: its .c, or every .c of its folder; and common/<name>.c,
+# the subtests every arch's <name> shares, when there is one.
 test_objs = $(patsubst $(SRCDIR)/%.c,%.o,$(or $(wildcard $(SRCDIR)/$(TESTDIR)/$(1)/*.c),\
-	$(SRCDIR)/$(TESTDIR)/$(1).c))
+	$(SRCDIR)/$(TESTDIR)/$(1).c) $(wildcard $(SRCDIR)/common/$(1).c))
 
 .SECONDEXPANSION:
 $(TESTDIR)/%.elf: $$(call test_objs,$$*) $(ENTRY_OBJS) $(LIB_A) $(LDSCRIPT)
@@ -97,7 +98,8 @@ standalone: all
 	bash $(SRCDIR)/scripts/standalone.sh
 
 clean:
-	find lib $(TESTDIR) \( -name '*.o' -o -name '*.d' -o -name '*.a' \) -delete 2>/dev/null; \
+	find lib common $(TESTDIR) \( -name "*.o" -o -name "*.d" -o -name "*.a" \) \
+		-delete 2>/dev/null; \
 	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs standalone $(ARCH_EXTRA) $(UNIT_CLEAN)
 
 .PHONY: all check style standalone clean

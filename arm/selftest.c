@@ -4,7 +4,9 @@
  * /chosen, every CPU online and running code, per-CPU state, the
  * expected-exception primitive, installed handlers, GIC interrupt
  * delivery, PSCI CPU_OFF/CPU_ON through lib, the EL2 the port leaves
- * behind, the page-table API and the allocators.
+ * behind, the page-table API and the allocators. args, smp, smp_async and
+ * allocator are common/selftest.c; the MPIDRs smp() records come from the
+ * hooks here.
  *
  * Specs: Arm ARM DDI 0487 D1.10 (exception entry, preferred return
  * addresses), D17.2.37 (ESR_ELx: EC values, data/instruction abort ISS,
@@ -26,79 +28,21 @@
 #include "smp.h"
 #include "subtest.h"
 #include "vm.h"
+#include "../common/selftest.h"
 
-static const char *arg_value(const char *key)
+uint64_t selftest_cpu_hwid(void)
 {
-	size_t len = strlen(key);
-
-	for (int i = 1; i < __argc; i++)
-		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
-			return __argv[i] + len + 1;
-	return NULL;
+	return mpidr_affinity();
 }
 
-static void args(void)
+void selftest_check_hwids(const uint64_t *hwid, int n)
 {
-	const char *q = arg_value("quoted");
-	const char *test = getenv("HVPROBE_TEST");
+	bool match = true;
 
-	report(q && !strcmp(q, "two words"), "quoted argument keeps its blank (got '%s')",
-	       q ? q : "(missing)");
-	report(test && !strncmp(test, "selftest", 8),
-	       "environment HVPROBE_TEST names this test (got '%s')", test ? test : "(missing)");
-	report(getenv("HVPROBE_VMM") != NULL, "environment carries HVPROBE_VMM");
-	report(getenv("NO_SUCH_VARIABLE") == NULL, "getenv of an unset variable is NULL");
-}
-
-static int cpu_seen[MAX_CPUS];
-static uint64_t cpu_mpidr_seen[MAX_CPUS];
-
-static void record_cpu(void *data)
-{
-	int id = smp_id();
-
-	__atomic_fetch_add(&cpu_seen[id], 1, __ATOMIC_SEQ_CST);
-	cpu_mpidr_seen[id] = mpidr_affinity();
-}
-
-static void smp(void)
-{
-	const char *want = arg_value("smp");
-	int n = cpu_count();
-	bool distinct = true, match = true;
-
-	if (want)
-		report_eq(strtoul(want, NULL, 0), n, "CPUs online match the smp= argument");
-	else
-		report_skip("no smp= argument to compare the CPU count with");
 	for (int i = 0; i < n; i++)
-		on_cpu(i, record_cpu, NULL);
-	on_cpus(record_cpu, NULL);
-	for (int i = 0; i < n; i++) {
-		report_eq(2, cpu_seen[i], "CPU %d ran on_cpu and on_cpus work once each", i);
-		match &= cpu_mpidr_seen[i] == cpu_mpidr(i);
-		for (int j = 0; j < i; j++)
-			distinct &= cpu_mpidr_seen[j] != cpu_mpidr_seen[i];
-	}
-	report(distinct, "the %d CPUs have distinct MPIDR affinities", n);
+		match &= hwid[i] == cpu_mpidr(i);
+	report(selftest_distinct(hwid, n), "the %d CPUs have distinct MPIDR affinities", n);
 	report(match, "each CPU's MPIDR is the one lib numbered it by");
-}
-
-static volatile int async_flag;
-
-static void set_flag(void *data)
-{
-	async_flag = smp_id();
-}
-
-static void smp_async(void)
-{
-	int last = cpu_count() - 1;
-
-	async_flag = -1;
-	on_cpu_async(last, set_flag, NULL);
-	on_cpu_wait(last);
-	report_eq(last, async_flag, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
 }
 
 static void exceptions(void)
@@ -241,9 +185,7 @@ static void cpu_off_on(void)
 	report(ret == PSCI_SUCCESS && state == PSCI_AFFINITY_OFF && !smp_cpu_is_online(last),
 	       "CPU %d is off after cpu_power_off (AFFINITY_INFO %d)", last, state);
 	report_eq(PSCI_SUCCESS, cpu_power_on(last), "cpu_power_on brings CPU %d back", last);
-	async_flag = -1;
-	on_cpu(last, set_flag, NULL);
-	report_eq(last, async_flag, "CPU %d runs on_cpu work again after CPU_ON", last);
+	report_eq(last, selftest_ran_on(last), "CPU %d runs on_cpu work again after CPU_ON", last);
 }
 
 static const char *need_el2(void)
@@ -316,36 +258,6 @@ static void paging(void)
 	if (gic_version())
 		report(!pt_walk(gic_dist_base(), &w) && (w.flags & PT_DEVICE),
 		       "the GIC distributor is mapped as Device memory");
-}
-
-static void allocator(void)
-{
-	size_t before = page_alloc_free_count();
-	void *p[8];
-	char *m[16];
-	bool ok = true;
-
-	for (int i = 0; i < 8; i++) {
-		p[i] = alloc_pages(i % 4);
-		ok &= p[i] && !((uintptr_t)p[i] & ((4096UL << (i % 4)) - 1));
-	}
-	report(ok, "alloc_pages returns naturally aligned blocks");
-	for (int i = 0; i < 8; i++)
-		free_pages(p[i], i % 4);
-	report_eq(before, page_alloc_free_count(), "free count is restored after freeing");
-	ok = true;
-	for (int i = 0; i < 16; i++) {
-		m[i] = malloc(24 * (i + 1));
-		ok &= m[i] && !((uintptr_t)m[i] & 15);
-		if (m[i])
-			memset(m[i], i, 24 * (i + 1));
-	}
-	for (int i = 0; i < 16; i++)
-		for (int j = 0; m[i] && j < 24 * (i + 1); j++)
-			ok &= m[i][j] == i;
-	report(ok, "malloc blocks are 16-byte aligned and do not overlap");
-	for (int i = 0; i < 16; i++)
-		free(m[i]);
 }
 
 static const struct subtest tests[] = {

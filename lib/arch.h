@@ -35,6 +35,13 @@ void arch_cpu_kick(int cpu);
  */
 char *arch_exinfo_str(exinfo_t ex, char *buf, size_t len);
 
+/*
+ * Trap on purpose (x86 UD2, arm64 BRK at this function): the port's
+ * exception path recognises it and calls abort_dump() with the registers,
+ * so report_abort() and assert() show registers and a backtrace.
+ */
+void __noreturn arch_abort_trap(void);
+
 /* Dump the register state of an unexpected exception frame. */
 struct ex_regs;
 void arch_dump_regs(const struct ex_regs *regs);

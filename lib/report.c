@@ -230,38 +230,51 @@ bool report_kfail(bool kfail, bool pass, const char *fmt, ...)
 	return pass;
 }
 
-bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt, ...)
+bool vreport_decoded(bool pass, const char *expected, const char *actual, const char *fmt,
+		     va_list ap)
 {
 	char msg[MSG_LEN];
-	bool pass = expected == actual;
+	size_t n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (!pass && n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, " (expected %s, got %s)", expected, actual);
+	return report(pass, "%s", msg);
+}
+
+bool report_decoded(bool pass, const char *expected, const char *actual, const char *fmt, ...)
+{
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport_decoded(pass, expected, actual, fmt, ap);
 	va_end(ap);
-	if (!pass && n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - n,
-			 hex ? " (expected %#llx, got %#llx)" : " (expected %llu, got %llu)",
-			 (unsigned long long)expected, (unsigned long long)actual);
-	return report(pass, "%s", msg);
+	return pass;
+}
+
+bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt, ...)
+{
+	const char *num = hex ? "%#llx" : "%llu";
+	char e[24], a[24];
+	va_list ap;
+
+	snprintf(e, sizeof(e), num, (unsigned long long)expected);
+	snprintf(a, sizeof(a), num, (unsigned long long)actual);
+	va_start(ap, fmt);
+	vreport_decoded(expected == actual, e, a, fmt, ap);
+	va_end(ap);
+	return expected == actual;
 }
 
 bool report_exc(exinfo_t expected, exinfo_t actual, const char *fmt, ...)
 {
-	char msg[MSG_LEN], e[48], a[48];
-	bool pass = expected == actual;
+	char e[48], a[48];
 	va_list ap;
-	size_t n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport_decoded(expected == actual, arch_exinfo_str(expected, e, sizeof(e)),
+			arch_exinfo_str(actual, a, sizeof(a)), fmt, ap);
 	va_end(ap);
-	if (!pass && n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - n, " (expected %s, got %s)",
-			 arch_exinfo_str(expected, e, sizeof(e)),
-			 arch_exinfo_str(actual, a, sizeof(a)));
-	return report(pass, "%s", msg);
+	return expected == actual;
 }
 
 void report_abort(const char *fmt, ...)
@@ -273,7 +286,13 @@ void report_abort(const char *fmt, ...)
 	format_check(full, sizeof(full), fmt, ap);
 	va_end(ap);
 	printf("ABORT: %s\n", full);
-	exit(2);
+	arch_abort_trap();
+}
+
+void assert_fail(const char *expr, const char *file, int line)
+{
+	printf("ABORT: assertion '%s' failed at %s:%d\n", expr, file, line);
+	arch_abort_trap();
 }
 
 void report_vm_end_expected(const char *what)

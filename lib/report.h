@@ -31,7 +31,27 @@ void report_skip(const char *fmt, ...) __printf(1, 2);
 void report_info(const char *fmt, ...) __printf(1, 2);
 bool report_xfail(bool xfail, bool pass, const char *fmt, ...) __printf(3, 4);
 bool report_kfail(bool kfail, bool pass, const char *fmt, ...) __printf(3, 4);
+/* The environment is broken: ABORT line, registers, backtrace, status 2. */
 void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
+void __noreturn assert_fail(const char *expr, const char *file, int line);
+
+/* A broken assumption of the test or lib itself (not a check: use report). */
+#define assert(cond) ((cond) ? (void)0 : assert_fail(#cond, __FILE__, __LINE__))
+
+/**
+ * report_decoded() - record a check whose values the caller decoded to text.
+ * @pass: the check's outcome
+ * @expected: what the architecture calls for ("#GP(0x0)", "VMEXIT_VMMCALL")
+ * @actual: what happened, decoded the same way
+ * Return: @pass.
+ *
+ * A failed check's line ends in " (expected @expected, got @actual)", the
+ * one format of every typed check (report_eq, report_exc, svm_report_exit).
+ */
+bool report_decoded(bool pass, const char *expected, const char *actual, const char *fmt, ...)
+	__printf(4, 5);
+bool vreport_decoded(bool pass, const char *expected, const char *actual, const char *fmt,
+		     va_list ap) __printf(4, 0);
 
 bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt, ...)
 	__printf(4, 5);

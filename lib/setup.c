@@ -64,6 +64,14 @@ void backtrace_print(uintptr_t ip, uintptr_t fp)
 	printf("\n");
 }
 
+void abort_dump(const struct ex_regs *regs, uintptr_t ip, uintptr_t fp)
+{
+	printf("Registers at the abort (CPU %d):\n", smp_id());
+	arch_dump_regs(regs);
+	backtrace_print(ip, fp);
+	exit(2);
+}
+
 void unexpected_exception(const char *what, const char *ip_name, uintptr_t ip, uintptr_t fp,
 			  const struct ex_regs *regs, const char *detail)
 {

@@ -49,6 +49,9 @@ struct ex_regs;
  * exception while doing so ends the run at once; another CPU's unexpected
  * exception meanwhile parks that CPU, so the first report stays whole.
  */
+/* From the port's exception path on arch_abort_trap(): registers, backtrace, exit(2). */
+void __noreturn abort_dump(const struct ex_regs *regs, uintptr_t ip, uintptr_t fp);
+
 void __noreturn unexpected_exception(const char *what, const char *ip_name, uintptr_t ip,
 				     uintptr_t fp, const struct ex_regs *regs,
 				     const char *detail);

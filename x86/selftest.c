@@ -3,6 +3,8 @@
  * The runtime tests itself: boot, arguments and environment, every CPU
  * online and running code, per-CPU state, the expected-exception primitive,
  * installed handlers, CPL3 entry, the page-table API and the allocators.
+ * args, smp, smp_async and allocator are common/selftest.c; the APIC IDs
+ * smp() records come from the hooks here.
  *
  * Specs: SDM vol. 3 ch. 6 (exception vectors and error codes, table 6-1;
  * #PF error code, 4.7), 4.5 (4-level paging), 11.12 (x2APIC mode).
@@ -15,84 +17,22 @@
 #include "asm/desc.h"
 #include "asm/msr.h"
 #include "report.h"
-#include "smp.h"
 #include "subtest.h"
 #include "vm.h"
+#include "../common/selftest.h"
 
 #define PF_P	0x1
 #define PF_W	0x2
 #define PF_I	0x10
 
-static const char *arg_value(const char *key)
+uint64_t selftest_cpu_hwid(void)
 {
-	size_t len = strlen(key);
-
-	for (int i = 1; i < __argc; i++)
-		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
-			return __argv[i] + len + 1;
-	return NULL;
+	return apic_id();
 }
 
-static void args(void)
+void selftest_check_hwids(const uint64_t *hwid, int n)
 {
-	const char *q = arg_value("quoted");
-	const char *test = getenv("HVPROBE_TEST");
-
-	report(q && !strcmp(q, "two words"), "quoted argument keeps its blank (got '%s')",
-	       q ? q : "(missing)");
-	report(test && !strncmp(test, "selftest", 8),
-	       "environment HVPROBE_TEST names this test (got '%s')", test ? test : "(missing)");
-	report(getenv("HVPROBE_VMM") != NULL, "environment carries HVPROBE_VMM");
-	report(getenv("NO_SUCH_VARIABLE") == NULL, "getenv of an unset variable is NULL");
-}
-
-static int cpu_seen[MAX_CPUS];
-static uint32_t cpu_apic[MAX_CPUS];
-
-static void record_cpu(void *data)
-{
-	int id = smp_id();
-
-	__atomic_fetch_add(&cpu_seen[id], 1, __ATOMIC_SEQ_CST);
-	cpu_apic[id] = apic_id();
-}
-
-static void smp(void)
-{
-	const char *want = arg_value("smp");
-	int n = cpu_count();
-	bool distinct = true;
-
-	if (want)
-		report_eq(strtoul(want, NULL, 0), n, "CPUs online match the smp= argument");
-	else
-		report_skip("no smp= argument to compare the CPU count with");
-	for (int i = 0; i < n; i++)
-		on_cpu(i, record_cpu, NULL);
-	on_cpus(record_cpu, NULL);
-	for (int i = 0; i < n; i++) {
-		report_eq(2, cpu_seen[i], "CPU %d ran on_cpu and on_cpus work once each", i);
-		for (int j = 0; j < i; j++)
-			distinct &= cpu_apic[j] != cpu_apic[i];
-	}
-	report(distinct, "the %d CPUs have distinct APIC IDs", n);
-}
-
-static volatile int async_flag;
-
-static void set_flag(void *data)
-{
-	async_flag = smp_id();
-}
-
-static void smp_async(void)
-{
-	int last = cpu_count() - 1;
-
-	async_flag = -1;
-	on_cpu_async(last, set_flag, NULL);
-	on_cpu_wait(last);
-	report_eq(last, async_flag, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
+	report(selftest_distinct(hwid, n), "the %d CPUs have distinct APIC IDs", n);
 }
 
 static void exceptions(void)
@@ -213,36 +153,6 @@ static void paging(void)
 	       "walk inside the 2 MiB page finds a level-2 leaf");
 	pt_unmap(ALIAS, 0x200000);
 	free_page((void *)page);
-}
-
-static void allocator(void)
-{
-	size_t before = page_alloc_free_count();
-	void *p[8];
-	char *m[16];
-	bool ok = true;
-
-	for (int i = 0; i < 8; i++) {
-		p[i] = alloc_pages(i % 4);
-		ok &= p[i] && !((uintptr_t)p[i] & ((4096UL << (i % 4)) - 1));
-	}
-	report(ok, "alloc_pages returns naturally aligned blocks");
-	for (int i = 0; i < 8; i++)
-		free_pages(p[i], i % 4);
-	report_eq(before, page_alloc_free_count(), "free count is restored after freeing");
-	ok = true;
-	for (int i = 0; i < 16; i++) {
-		m[i] = malloc(24 * (i + 1));
-		ok &= m[i] && !((uintptr_t)m[i] & 15);
-		if (m[i])
-			memset(m[i], i, 24 * (i + 1));
-	}
-	for (int i = 0; i < 16; i++)
-		for (int j = 0; m[i] && j < 24 * (i + 1); j++)
-			ok &= m[i][j] == i;
-	report(ok, "malloc blocks are 16-byte aligned and do not overlap");
-	for (int i = 0; i < 16; i++)
-		free(m[i]);
 }
 
 static const char *need_x2apic(void)

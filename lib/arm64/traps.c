@@ -119,6 +119,8 @@ static void sync_exception(struct ex_regs *r)
 
 	if (r->vector != EXC_EL1T && fixup(r))
 		return;
+	if (esr_ec(r->esr) == ESR_EC_BRK64 && r->pc == (uintptr_t)arch_abort_trap)
+		abort_dump(r, r->pc, r->regs[29]);
 	h = __atomic_load_n(&sync_handlers[esr_ec(r->esr)], __ATOMIC_ACQUIRE);
 	if (h && r->vector != EXC_EL1T) {
 		h(r);

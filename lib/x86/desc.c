@@ -193,6 +193,8 @@ void x86_exception(struct ex_regs *r)
 
 	if (user_return(r))
 		return;
+	if (r->vector == UD_VECTOR && r->rip == (uintptr_t)arch_abort_trap)
+		abort_dump(r, r->rip, r->rbp);
 	if (r->vector < 32) {
 		uintptr_t fixup = extable_find(r->rip);
 

@@ -5,12 +5,18 @@
  * and calls x86_exception(), and the CPL3 round trip of run_in_user().
  */
 #include "asm/desc.h"
+#include "asm/regs.h"
 
 /* Vectors that push an error code (SDM vol. 3, table 6-1; #VC, #SX). */
 #define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
 		   (v) == 29 || (v) == 30)
 
 	.text
+	/* report_abort()/assert(): desc.c recognises this UD2 by its address. */
+	.globl arch_abort_trap
+arch_abort_trap:
+	ud2
+
 	.balign 16
 	.globl x86_vector_stubs
 x86_vector_stubs:
@@ -73,13 +79,7 @@ x86_isr_common:
  */
 	.globl x86_enter_user, x86_user_return, x86_user_ud2
 x86_enter_user:
-	push %rbp
-	mov %rsp, %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	mov %rsp, (%rcx)
 	mov %rsp, %rax
 	and $~15, %rax
@@ -97,10 +97,5 @@ user_trampoline:
 x86_user_ud2:
 	ud2
 x86_user_return:
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	POP_CALLEE_SAVED
 	ret

@@ -11,6 +11,7 @@
  * clear so that no interrupt sees the guest's copy.
  */
 #include "svm.h"
+#include "asm/regs.h"
 
 	.text
 /*
@@ -23,13 +24,7 @@
  */
 	.globl svm_vmrun_asm
 svm_vmrun_asm:
-	push %rbp
-	mov %rsp, %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	push %rdx			/* 16(%rsp): host_if */
 	push %rsi			/*  8(%rsp): host save page */
 	push %rdi			/*  0(%rsp): g */
@@ -82,12 +77,7 @@ svm_vmrun_asm:
 	vmload %rax
 	stgi
 	add $24, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	POP_CALLEE_SAVED
 	ret
 
 /*
