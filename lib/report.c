@@ -134,15 +134,24 @@ static void emit(enum kind k, const char *full)
 	printf("%s: %s\n", kind_str[k], full);
 }
 
-static bool vreport(bool pass, bool xfail, bool kfail, const char *fmt, va_list ap)
+/*
+ * Known failures match "prefix: message" only; @detail (" (expected X,
+ * got Y)" on a failure) is printed after it but never matched.
+ */
+static bool vreport_detail(bool pass, bool xfail, bool kfail, const char *detail,
+			   const char *fmt, va_list ap)
 {
 	char full[MSG_LEN];
 	enum kind k;
+	size_t n;
 
 	spin_lock(&report_lock);
 	format_check(full, sizeof(full), fmt, ap);
 	if (!xfail && !kfail && nr_known && is_known_failure(full))
 		xfail = true;
+	n = strlen(full);
+	if (detail && n < sizeof(full))
+		snprintf(full + n, sizeof(full) - n, "%s", detail);
 	if (xfail)
 		k = pass ? K_XPASS : K_XFAIL;
 	else if (kfail)
@@ -152,6 +161,11 @@ static bool vreport(bool pass, bool xfail, bool kfail, const char *fmt, va_list 
 	emit(k, full);
 	spin_unlock(&report_lock);
 	return pass;
+}
+
+static bool vreport(bool pass, bool xfail, bool kfail, const char *fmt, va_list ap)
+{
+	return vreport_detail(pass, xfail, kfail, NULL, fmt, ap);
 }
 
 static void vreport_kind(enum kind k, const char *fmt, va_list ap)
@@ -233,12 +247,10 @@ bool report_kfail(bool kfail, bool pass, const char *fmt, ...)
 bool vreport_decoded(bool pass, const char *expected, const char *actual, const char *fmt,
 		     va_list ap)
 {
-	char msg[MSG_LEN];
-	size_t n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	char detail[MSG_LEN / 2];
 
-	if (!pass && n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - n, " (expected %s, got %s)", expected, actual);
-	return report(pass, "%s", msg);
+	snprintf(detail, sizeof(detail), " (expected %s, got %s)", expected, actual);
+	return vreport_detail(pass, false, false, pass ? NULL : detail, fmt, ap);
 }
 
 bool report_decoded(bool pass, const char *expected, const char *actual, const char *fmt, ...)
