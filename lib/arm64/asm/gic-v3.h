@@ -51,6 +51,8 @@
 #define ICC_IGRPEN0_EL1		s3_0_c12_c12_6
 #define ICC_IGRPEN1_EL1		s3_0_c12_c12_7
 #define ICC_IAR_INTID		0xffffff
+/* ICC_CTLR_EL1.PRIbits (10:8): implemented priority bits minus one. */
+#define ICC_CTLR_PRIBITS(c)	(((c) >> 8) & 7)
 
 /* ICC_SGI1R_EL1 fields. */
 #define ICC_SGI1R_AFF3_SHIFT	48
