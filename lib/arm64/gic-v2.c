@@ -42,6 +42,9 @@ static void v2_cpu_init(void)
 		writel(0xffffffff, gic.dist + GICD_CPENDSGIR + 4 * i);
 	writel(GIC_PMR_DEFAULT, gic.cpu_if + GICC_PMR);
 	writel(0, gic.cpu_if + GICC_BPR);
+	/* A CPU powered off with an interrupt active must not keep its priority. */
+	for (int i = 0; i < 4; i++)
+		writel(0, gic.cpu_if + GICC_APR(i));
 	writel(GICC_CTLR_ENABLE_G0, gic.cpu_if + GICC_CTLR);
 }
 

@@ -75,6 +75,24 @@ static uintptr_t find_redist(void)
 	report_abort("GICv3: no redistributor for MPIDR %#lx", (unsigned long)mpidr);
 }
 
+/*
+ * A CPU powered off with an interrupt active must not come back with its
+ * running priority stuck: clear the implemented AP1R registers (IHI 0069,
+ * ICC_AP1R<n>_EL1: 1, 2 or 4 of them for 5, 6 or 7 priority bits).
+ */
+static void clear_active_priorities(void)
+{
+	unsigned int bits = ICC_CTLR_PRIBITS(read_sysreg(ICC_CTLR_EL1)) + 1;
+
+	write_sysreg(0, ICC_AP1R0_EL1);
+	if (bits >= 6)
+		write_sysreg(0, ICC_AP1R1_EL1);
+	if (bits == 7) {
+		write_sysreg(0, ICC_AP1R2_EL1);
+		write_sysreg(0, ICC_AP1R3_EL1);
+	}
+}
+
 static void v3_cpu_init(void)
 {
 	uintptr_t rd = find_redist(), sgi = rd + GICR_SGI_BASE;
@@ -95,6 +113,7 @@ static void v3_cpu_init(void)
 		report_abort("GICv3: ICC_SRE_EL1.SRE stays 0: no system register interface");
 	write_sysreg(GIC_PMR_DEFAULT, ICC_PMR_EL1);
 	write_sysreg(0, ICC_BPR1_EL1);
+	clear_active_priorities();
 	write_sysreg(0, ICC_CTLR_EL1);
 	write_sysreg(1, ICC_IGRPEN1_EL1);
 	isb();

@@ -20,6 +20,7 @@
 #define  GICC_CTLR_ENABLE_G0	(1U << 0)
 #define GICC_PMR		0x04
 #define GICC_BPR		0x08
+#define GICC_APR(n)		(0xd0 + 4 * (n))	/* active priorities, 4 registers */
 #define GICC_IAR		0x0c
 #define  GICC_IAR_INTID		0x3ff
 #define  GICC_IAR_CPUID(iar)	(((iar) >> 10) & 7)

@@ -53,6 +53,11 @@
 #define ICC_IAR_INTID		0xffffff
 /* ICC_CTLR_EL1.PRIbits (10:8): implemented priority bits minus one. */
 #define ICC_CTLR_PRIBITS(c)	(((c) >> 8) & 7)
+/* ICC_AP1R<n>_EL1: group 1 active priorities; n < 2^(PRIbits - 4) exist. */
+#define ICC_AP1R0_EL1		S3_0_C12_C9_0
+#define ICC_AP1R1_EL1		S3_0_C12_C9_1
+#define ICC_AP1R2_EL1		S3_0_C12_C9_2
+#define ICC_AP1R3_EL1		S3_0_C12_C9_3
 
 /* ICC_SGI1R_EL1 fields. */
 #define ICC_SGI1R_AFF3_SHIFT	48
