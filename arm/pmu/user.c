@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PMU from EL0 (code run by el0.c): PMUSERENR_EL0 access control,
+ * with the syndrome of each trapped access, and counting at EL0 under the
+ * PMEVTYPER<n>_EL0.U/P and PMCCFILTR_EL0 filters. Spec: the "Accessing"
+ * pseudocode of each register page (EL0 accesses trap to EL1 with EC 0x18
+ * unless PMUSERENR_EL0 enables them; MSR PMUSERENR_EL0 at EL0 is
+ * UNDEFINED), ESR_ELx ISS for EC 0x18 (Op0 21:20, Op2 19:17, Op1 16:14,
+ * CRn 13:10, Rt 9:5, CRm 4:1, Direction 0: 1 = read); CountPMUEvents().
+ */
+#include "pmu.h"
+
+/* ISS of a trapped MRS (read) or MSR of S<op0>_<op1>_C<crn>_C<crm>_<op2> with Rt. */
+#define SYS_ISS(op0, op1, crn, crm, op2, rt, read)				\
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (rt) << 5 |	\
+	 (crm) << 1 | (read))
+
+EL0_CODE(rd_pmcr, "mrs x0, pmcr_el0");
+EL0_CODE(wr_pmcnten, "msr pmcntenset_el0, xzr");
+EL0_CODE(rd_pmccntr, "mrs x0, pmccntr_el0");
+EL0_CODE(wr_pmccntr, "msr pmccntr_el0, x1");
+EL0_CODE(wr_pmswinc, "msr pmswinc_el0, xzr");
+EL0_CODE(rd_pmevcntr0, "mrs x0, pmevcntr0_el0");
+EL0_CODE(wr_pmevcntr0, "msr pmevcntr0_el0, x1");
+EL0_CODE(rd_pmselr, "mrs x0, pmselr_el0");
+EL0_CODE(wr_pmselr, "msr pmselr_el0, xzr");
+EL0_CODE(rd_pmxevcntr, "mrs x0, pmxevcntr_el0");
+EL0_CODE(rd_pmuserenr, "mrs x0, pmuserenr_el0");
+EL0_CODE(wr_pmuserenr, "msr pmuserenr_el0, xzr");
+
+#define ALWAYS		(~0UL)
+#define UNDEF		0UL
+
+struct el0_access {
+	const char *insn;
+	const uint32_t *code, *end;
+	uint32_t iss;		/* the syndrome when it traps */
+	uint64_t allow;		/* PMUSERENR_EL0 bits of which any one permits it */
+};
+
+#define ACCESS(name, insn, iss, allow)	{ insn, name, name##_end, iss, allow }
+
+static const struct el0_access accesses[] = {
+	ACCESS(rd_pmcr, "MRS PMCR_EL0", SYS_ISS(3, 3, 9, 12, 0, 0, 1), PMUSERENR_EN),
+	ACCESS(wr_pmcnten, "MSR PMCNTENSET_EL0", SYS_ISS(3, 3, 9, 12, 1, 31, 0), PMUSERENR_EN),
+	ACCESS(rd_pmccntr, "MRS PMCCNTR_EL0", SYS_ISS(3, 3, 9, 13, 0, 0, 1),
+	       PMUSERENR_EN | PMUSERENR_CR),
+	ACCESS(wr_pmccntr, "MSR PMCCNTR_EL0", SYS_ISS(3, 3, 9, 13, 0, 1, 0), PMUSERENR_EN),
+	ACCESS(wr_pmswinc, "MSR PMSWINC_EL0", SYS_ISS(3, 3, 9, 12, 4, 31, 0),
+	       PMUSERENR_EN | PMUSERENR_SW),
+	ACCESS(rd_pmevcntr0, "MRS PMEVCNTR0_EL0", SYS_ISS(3, 3, 14, 8, 0, 0, 1),
+	       PMUSERENR_EN | PMUSERENR_ER),
+	ACCESS(wr_pmevcntr0, "MSR PMEVCNTR0_EL0", SYS_ISS(3, 3, 14, 8, 0, 1, 0), PMUSERENR_EN),
+	ACCESS(rd_pmselr, "MRS PMSELR_EL0", SYS_ISS(3, 3, 9, 12, 5, 0, 1),
+	       PMUSERENR_EN | PMUSERENR_ER),
+	ACCESS(wr_pmselr, "MSR PMSELR_EL0", SYS_ISS(3, 3, 9, 12, 5, 31, 0),
+	       PMUSERENR_EN | PMUSERENR_ER),
+	ACCESS(rd_pmxevcntr, "MRS PMXEVCNTR_EL0", SYS_ISS(3, 3, 9, 13, 2, 0, 1),
+	       PMUSERENR_EN | PMUSERENR_ER),
+	ACCESS(rd_pmuserenr, "MRS PMUSERENR_EL0", 0, ALWAYS),
+	ACCESS(wr_pmuserenr, "MSR PMUSERENR_EL0", 0, UNDEF),
+};
+
+static const uint64_t userenr_values[] = {
+	0, PMUSERENR_EN, PMUSERENR_SW, PMUSERENR_CR, PMUSERENR_ER,
+};
+
+static exinfo_t expected(const struct el0_access *a, uint64_t userenr)
+{
+	if (a->allow == UNDEF)
+		return EXINFO(ESR_EC_UNKNOWN, 0);
+	if (a->allow == ALWAYS)
+		return 0;
+	return (a->allow & userenr) ? 0 : EXINFO(ESR_EC_SYS64, a->iss);
+}
+
+/*
+ * Each access under each PMUSERENR_EL0 setting. Permitted writes store 0
+ * (counters stopped, PMSELR_EL0 selects counter 0), so the runs leave the
+ * PMU as pmu_reset() did.
+ */
+void user_access(void)
+{
+	uint64_t x[8];
+	exinfo_t ex;
+
+	pmu_reset();
+	for (size_t u = 0; u < ARRAY_SIZE(userenr_values); u++) {
+		uint64_t userenr = userenr_values[u];
+
+		write_sysreg(userenr, pmuserenr_el0);
+		isb();
+		for (size_t i = 0; i < ARRAY_SIZE(accesses); i++) {
+			const struct el0_access *a = &accesses[i];
+			exinfo_t want = expected(a, userenr);
+
+			memset(x, 0, sizeof(x));
+			ex = el0_run(a->code, a->end, x);
+			report_exc(want, ex, "%s at EL0 with PMUSERENR_EL0 %#lx %s", a->insn,
+				   userenr, !want ? "is permitted" : a->allow == UNDEF ?
+				   "is UNDEFINED" : "traps to EL1 with EC 0x18 and its syndrome");
+		}
+	}
+	write_sysreg(PMUSERENR_EN | PMUSERENR_ER, pmuserenr_el0);
+	isb();
+	memset(x, 0, sizeof(x));
+	el0_run(rd_pmuserenr, rd_pmuserenr_end, x);
+	report_eq_x(PMUSERENR_EN | PMUSERENR_ER, x[0] & 0xf,
+		    "EL0 reads PMUSERENR_EL0 as EL1 wrote it");
+	el0_run(rd_pmcr, rd_pmcr_end, x);
+	report_eq_x(read_sysreg(pmcr_el0), x[0], "EL0 reads the PMCR_EL0 value EL1 reads");
+	pmevcntr_write(0, 0x4242);
+	isb();
+	el0_run(rd_pmevcntr0, rd_pmevcntr0_end, x);
+	report_eq_x(0x4242, x[0], "EL0 reads the value of PMEVCNTR0_EL0 EL1 wrote");
+	pmu_reset();
+}
+
+/* x2 iterations of a PMSWINC_EL0 write of x1. */
+EL0_CODE(el0_swinc_loop, "1: msr pmswinc_el0, x1\n\tsubs x2, x2, #1\n\tb.ne 1b");
+/* x0, x1: PMCCNTR_EL0 before and after x2 iterations of an empty loop. */
+EL0_CODE(el0_cycles_loop, "mrs x0, pmccntr_el0\n\tisb\n"
+	 "1: subs x2, x2, #1\n\tb.ne 1b\n\tisb\n\tmrs x1, pmccntr_el0");
+/* x2 iterations of a two-instruction loop, then the SVC: 2 * x2 + 1 instructions. */
+EL0_CODE(el0_insn_loop, "1: subs x2, x2, #1\n\tb.ne 1b");
+
+static uint64_t swinc_at_el0(unsigned int times)
+{
+	uint64_t x[8] = { [1] = BIT(0), [2] = times };
+
+	pmevcntr_write(0, 0);
+	isb();
+	el0_run(el0_swinc_loop, el0_swinc_loop_end, x);
+	isb();
+	return pmevcntr_read(0);
+}
+
+static bool el0_cycles(uint64_t *before, uint64_t *after)
+{
+	uint64_t x[8] = { [2] = 100000 };
+
+	el0_run(el0_cycles_loop, el0_cycles_loop_end, x);
+	*before = x[0];
+	*after = x[1];
+	return x[1] > x[0];
+}
+
+void el0_filter(void)
+{
+	uint64_t a, b, x[8] = { [2] = 1000 };
+
+	pmu_reset();
+	write_sysreg(PMUSERENR_SW | PMUSERENR_CR, pmuserenr_el0);
+	write_sysreg(BIT(0) | PMU_CYCLE_BIT, pmcntenset_el0);
+	write_sysreg(PMCR_LC | PMCR_E, pmcr_el0);
+	pmevtyper_write(0, PMU_EVT_SW_INCR | PMEVTYPER_U);
+	isb();
+	report_eq(0, swinc_at_el0(7), "SW_INCR written at EL0 is not counted with U 1");
+	pmevtyper_write(0, PMU_EVT_SW_INCR | PMEVTYPER_P);
+	isb();
+	report_eq(7, swinc_at_el0(7), "SW_INCR written at EL0 is counted with P 1, U 0");
+
+	write_sysreg(PMEVTYPER_U, pmccfiltr_el0);
+	isb();
+	report(!el0_cycles(&a, &b) && a == b,
+	       "PMCCNTR_EL0 does not count at EL0 with PMCCFILTR_EL0.U 1 (%#lx -> %#lx)", a, b);
+	write_sysreg(PMEVTYPER_P, pmccfiltr_el0);
+	isb();
+	report(el0_cycles(&a, &b), "PMCCNTR_EL0 counts at EL0 with PMCCFILTR_EL0.P 1, U 0 "
+	       "(%#lx -> %#lx)", a, b);
+
+	if (!pmu_has_event(PMU_EVT_INST_RETIRED)) {
+		report_skip("PMCEID0_EL0 does not list INST_RETIRED (0x08)");
+		pmu_reset();
+		return;
+	}
+	/*
+	 * With P 1 only EL0 instructions count: the loop's 2 * x2 and the SVC
+	 * that ends the run, which is counted if the implementation treats the
+	 * exception-generating instruction as architecturally executed.
+	 */
+	pmevtyper_write(0, PMU_EVT_INST_RETIRED | PMEVTYPER_P);
+	pmevcntr_write(0, 0);
+	isb();
+	el0_run(el0_insn_loop, el0_insn_loop_end, x);
+	isb();
+	a = pmevcntr_read(0);
+	report(a >= 2000 && a <= 2001,
+	       "INST_RETIRED with P 1 counts the 2000 loop instructions at EL0 and at most the SVC "
+	       "(got %lu)", a);
+	pmu_reset();
+}
