@@ -41,6 +41,7 @@ build_setup()
 		case $ARCH in
 		x86_64 | i386) TESTDIR=x86 ;;
 		arm64) TESTDIR=arm ;;
+		riscv64) TESTDIR=riscv ;;
 		*) TESTDIR=$ARCH ;;
 		esac
 	fi

@@ -110,10 +110,19 @@ vmm_qemu_command()
 			-device 'isa-debug-exit,iobase=0xf4,iosize=0x4')
 		;;
 	arm64 | riscv64)
+		# riscv64: the bundled OpenSBI (-bios default) starts the image in S-mode.
 		machine=${machine:-virt}
 		[[ $ARCH == riscv64 && $cpu == max ]] && cpu=rv64
 		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL" -nodefaults -display none
 			-serial stdio)
+		;;
+	s390x)
+		# The first serial chardev is the SCLP console. A guest panic (a disabled-wait PSW)
+		# exits 1 and is logged on stderr ("Guest crashed on cpu N: disabled-wait"), where
+		# QEMU would otherwise exit 0 as for SIGP STOP.
+		machine=${machine:-s390-ccw-virtio}
+		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL" -nodefaults -display none
+			-serial stdio -action panic=exit-failure -d guest_errors)
 		;;
 	*)
 		die "QEMU does not support arch $ARCH in this runner yet"
@@ -124,7 +133,8 @@ vmm_qemu_command()
 }
 
 # x86 guests write the status to isa-debug-exit, and QEMU exits with (status << 1) | 1;
-# other arches power off through firmware (PSCI, SBI), which QEMU reports as 0.
+# arm64 and riscv64 power off through firmware (PSCI SYSTEM_OFF, SBI SRST: 0 for every
+# reset reason under OpenSBI 1.1) and s390x stops its last CPU (SIGP STOP): QEMU exits 0.
 vmm_qemu_exit_code()
 {
 	case $ARCH in
@@ -134,23 +144,47 @@ vmm_qemu_exit_code()
 }
 
 # vmm_qemu_noexit_reason RC NLINES ERRFILE: with -no-reboot QEMU exits 0 when the guest
-# resets, which is what a triple fault does on x86, or powers off (PSCI, SBI) elsewhere; 1
-# with no output is QEMU's own error.
+# resets, which is what a triple fault does on x86, or powers off (PSCI, SBI, SIGP STOP)
+# elsewhere; on s390x 1 with "Guest crashed" is a guest panic; else 1 with no output is
+# QEMU's own error.
 vmm_qemu_noexit_reason()
 {
-	local rc=$1 nlines=$2 errfile=$3 line
+	local rc=$1 nlines=$2 errfile=$3 line why
 
 	if ((rc == 0)); then
 		case $ARCH in
 		x86_64 | i386) printf 'triple fault or reset' ;;
+		s390x) printf 'stopped or reset without an EXIT line' ;;
 		*) printf 'powered off or reset without an EXIT line' ;;
 		esac
+	elif ((rc == 1)) && [[ $ARCH == s390x ]] && why=$(qemu_s390x_crash "$errfile"); then
+		printf '%s' "$why"
 	elif ((rc == 1 && nlines == 0)) && [[ -s $errfile ]]; then
 		while IFS= read -r line; do
 			[[ $line == *[![:space:]]* ]] && break
 		done <"$errfile"
 		printf 'QEMU error: %s' "$line"
 	fi
+}
+
+# qemu_s390x_crash ERRFILE: the guest panic QEMU logged ("Guest crashed on cpu 0:
+# disabled-wait", then "PSW: 0x<mask> 0x<address>"), as "guest crashed on CPU 0:
+# disabled-wait (PSW 0x... 0x...)"; false if there is none.
+qemu_s390x_crash()
+{
+	local line what="" psw="" re='^PSW: *(0x[0-9a-fA-F]+) +(0x[0-9a-fA-F]+)'
+
+	[[ -r $1 ]] || return 1
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ -z $what && $line =~ ^Guest\ crashed\ on\ cpu\ ([0-9]+):\ *(.*)$ ]]; then
+			what="guest crashed on CPU ${BASH_REMATCH[1]}: ${BASH_REMATCH[2]:-unknown}"
+		elif [[ -n $what && -z $psw && $line =~ $re ]]; then
+			psw="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+		fi
+	done <"$1"
+	[[ -n $what ]] || return 1
+	printf '%s%s' "$what" "${psw:+ (PSW $psw)}"
 }
 
 # QEMU exits 0 when the guest powers off, and under -no-reboot when it resets.

@@ -23,14 +23,19 @@ tr_bad()
 	TR_FAILED=$((TR_FAILED + 1))
 }
 
-# tr_tree DIR [ARCH]: make DIR a fake source tree, configured in-tree for ARCH (x86_64 or
-# arm64; default x86_64) on an x86_64 host; TR_TESTDIR is its test directory.
+# tr_tree DIR [ARCH]: make DIR a fake source tree, configured in-tree for ARCH (x86_64,
+# arm64, riscv64 or s390x; default x86_64) on an x86_64 host; TR_TESTDIR is its test
+# directory.
 tr_tree()
 {
 	local dir=$1 arch=${2:-x86_64}
 
-	TR_TESTDIR=x86
-	[[ $arch == arm64 ]] && TR_TESTDIR=arm
+	case $arch in
+	arm64) TR_TESTDIR=arm ;;
+	riscv64) TR_TESTDIR=riscv ;;
+	s390x) TR_TESTDIR=s390x ;;
+	*) TR_TESTDIR=x86 ;;
+	esac
 	rm -rf "$dir"
 	mkdir -p "$dir/scripts" "$dir/$TR_TESTDIR"
 	cp "$TR_ROOT/run_tests.sh" "$dir/"
