@@ -66,7 +66,7 @@ void smp_idle_loop(int cpu)
 			arch_cpu_wait();
 			arch_irq_disable();
 		}
-		arch_irq_enable();
+		/* Work runs with interrupts disabled, as main() starts on CPU 0. */
 		mb->fn(mb->data);
 		__atomic_store_n(&mb->busy, 0, __ATOMIC_RELEASE);
 	}
