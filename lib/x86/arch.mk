@@ -20,7 +20,7 @@ lib/x86/bootsect.bin: lib/x86/bootsect.o $(SRCDIR)/lib/x86/bootsect.lds
 		-Wl,--build-id=none -o $@ $<
 
 # QEMU's multiboot loader takes only ELF32: the .flat is an elf32-i386 copy
-# of the linked image (the 64-bit .elf stays for addr2line).
+# of the linked image without symbols (the 64-bit .elf keeps them for addr2line).
 %.flat: %.elf
 	@$(if $(Q),echo "  OBJCOPY $@")
-	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
+	$(Q)$(OBJCOPY) -O elf32-i386 --strip-all $< $@
