@@ -2,18 +2,20 @@
 /*
  * The arm64 runtime tests itself: boot, arguments and environment from
  * /chosen, every CPU online and running code, per-CPU state, the
- * expected-exception primitive, installed handlers, GIC interrupt
- * delivery, PSCI CPU_OFF/CPU_ON through lib, the EL2 the port leaves
- * behind, the page-table API and the allocators. args, smp, smp_async and
- * allocator are common/selftest.c; the MPIDRs smp() records come from the
- * hooks here.
+ * expected-exception primitive, installed handlers, EL0 entry, GIC
+ * interrupt delivery, PSCI CPU_OFF/CPU_ON through lib, the EL2 the port
+ * leaves behind, the page-table API and the allocators. args, smp,
+ * smp_async, usermode and allocator are common/selftest.c; the MPIDRs smp()
+ * records and usermode()'s EL0 checks come from the hooks here.
  *
  * Specs: Arm ARM DDI 0487 D1.10 (exception entry, preferred return
  * addresses), D17.2.37 (ESR_ELx: EC values, data/instruction abort ISS,
- * BRK and SVC immediates), D8.3 and D8.4 (translation tables, permission
- * faults), C6.2 (UDF, BRK, SVC, MRS/MSR: EL2/EL3 registers are UNDEFINED at
- * EL1); GIC IHI 0048B / IHI 0069 (SGIs); PSCI DEN0022 5.4-5.6 (CPU_OFF,
- * CPU_ON, AFFINITY_INFO).
+ * BRK and SVC immediates, ISS of EC 0x18), D8.3 and D8.4 (translation
+ * tables, permission faults), C6.2 (UDF, BRK, SVC, MRS/MSR: EL2/EL3
+ * registers are UNDEFINED at EL1, EL1 registers at EL0), CTR_EL0 (an EL0
+ * read traps with EC 0x18 while SCTLR_EL1.UCT is 0, as lib leaves it); GIC
+ * IHI 0048B / IHI 0069 (SGIs); PSCI DEN0022 5.4-5.6 (CPU_OFF, CPU_ON,
+ * AFFINITY_INFO).
  * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
  * "quoted=two words" (checks that quoting survives the command line).
  */
@@ -27,6 +29,7 @@
 #include "report.h"
 #include "smp.h"
 #include "subtest.h"
+#include "user.h"
 #include "vm.h"
 #include "../common/selftest.h"
 
@@ -95,6 +98,40 @@ static void handlers(void)
 	report_eq(2, brk_count, "installed BRK handler ran once per BRK");
 	report(install_exception_handler(ESR_EC_BRK64, old) == count_brk,
 	       "install_exception_handler returns the previous handler");
+}
+
+static uint64_t user_mrs_el1(uint64_t arg)
+{
+	uint64_t v;
+
+	return mrs_safe(sctlr_el1, &v);
+}
+
+static uint64_t user_mrs_ctr(uint64_t arg)
+{
+	register uint64_t x0 asm("x0") = 0;
+	DECLARE_EXINFO(ex);
+
+	asm volatile(ASM_TRY("mrs x0, ctr_el0") : "+r"(ex), "+r"(x0) : : "memory");
+	return ex;
+}
+
+static uint64_t user_svc(uint64_t arg)
+{
+	return asm_safe("svc #" __stringify(USER_RETURN_SVC));
+}
+
+/* ISS of a trapped MRS x0, CTR_EL0: Op0 3, Op2 1, Op1 3, CRn 0, Rt 0, CRm 0, read. */
+#define CTR_READ_ISS	(3 << 20 | 1 << 17 | 3 << 14 | 1)
+
+void selftest_check_user(void)
+{
+	report_exc(EXINFO(ESR_EC_UNKNOWN, 0), run_in_user(user_mrs_el1, 0),
+		   "MRS SCTLR_EL1 at EL0 is UNDEFINED (EC 0), fixed up from EL0");
+	report_exc(EXINFO(ESR_EC_SYS64, CTR_READ_ISS), run_in_user(user_mrs_ctr, 0),
+		   "MRS CTR_EL0 at EL0 with SCTLR_EL1.UCT 0 traps with EC 0x18, fixed up from EL0");
+	report_exc(EXINFO(ESR_EC_SVC64, USER_RETURN_SVC), run_in_user(user_svc, 0),
+		   "an SVC at EL0 with lib's return immediate elsewhere is fixed up as an SVC");
 }
 
 static const char *need_gic(void)
@@ -266,6 +303,7 @@ static const struct subtest tests[] = {
 	SUBTEST_SMP(smp_async, NULL, 2),
 	SUBTEST(exceptions),
 	SUBTEST(handlers),
+	SUBTEST(usermode),
 	SUBTEST_NEEDS(irq, need_gic),
 	SUBTEST_NEEDS(psci, need_psci),
 	SUBTEST_SMP(cpu_off_on, need_psci, 2),

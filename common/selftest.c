@@ -3,11 +3,12 @@
  * The selftest subtests that read the same on every arch, linked into each
  * arch's selftest image (see common/selftest.h): arguments and environment
  * reach main(), every CPU is online and runs on_cpu/on_cpus work, async work
- * is joined, and the page and malloc allocators keep their alignment and
- * free counts.
+ * is joined, run_in_user() calls its function and returns its value, and
+ * the page and malloc allocators keep their alignment and free counts.
  *
  * Specs: none beyond the arch's own (its selftest.c names them); the
- * expectations are lib's API contract (lib/smp.h, lib/alloc.h, lib/subtest.h).
+ * expectations are lib's API contract (lib/smp.h, lib/alloc.h, lib/subtest.h,
+ * lib/user.h).
  * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
  * "quoted=two words" (checks that quoting survives the command line).
  */
@@ -15,6 +16,7 @@
 #include "report.h"
 #include "smp.h"
 #include "subtest.h"
+#include "user.h"
 #include "selftest.h"
 
 static const char *arg_value(const char *key)
@@ -99,6 +101,24 @@ void smp_async(void)
 	on_cpu_async(last, record_ran_on, NULL);
 	on_cpu_wait(last);
 	report_eq(last, ran_on, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
+}
+
+static uint64_t user_stored;
+
+/* At user level: a store to the image's data and a value made of @arg. */
+static uint64_t user_fn(uint64_t arg)
+{
+	user_stored = arg;
+	return arg * 2 + 1;
+}
+
+void usermode(void)
+{
+	user_stored = 0;
+	report_eq(2 * 21 + 1, run_in_user(user_fn, 21),
+		  "run_in_user calls fn with its argument and returns its value");
+	report_eq(21, user_stored, "fn's store to the image's data at user level is seen");
+	selftest_check_user();
 }
 
 void allocator(void)

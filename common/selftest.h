@@ -11,12 +11,19 @@
 
 /*
  * Subtests; in the table as SUBTEST(args), SUBTEST(smp),
- * SUBTEST_SMP(smp_async, NULL, 2) and SUBTEST(allocator).
+ * SUBTEST_SMP(smp_async, NULL, 2), SUBTEST(usermode) and SUBTEST(allocator).
  */
 void args(void);
 void smp(void);
 void smp_async(void);
+void usermode(void);
 void allocator(void);
+
+/*
+ * Hook: the arch's checks that run_in_user() runs its function at user
+ * level (CPL3, EL0): instructions that fault there only, fixed up there.
+ */
+void selftest_check_user(void);
 
 /* Hook: the calling CPU's hardware ID (x86 APIC ID, arm64 MPIDR affinity). */
 uint64_t selftest_cpu_hwid(void);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the files of the pmu test share: the PMU state helpers, the needs
- * predicates, the EL0 runner (el0.c) and the subtests registered in main.c.
+ * predicates and the subtests registered in main.c.
  */
 #ifndef ARM_PMU_PMU_H
 #define ARM_PMU_PMU_H
@@ -31,20 +31,6 @@ bool pmu_has_aarch32(void);
 
 const char *need_pmu(void);
 const char *need_counter(void);
-
-/*
- * EL0 code: EL0_CODE(name, "insns") assembles a sequence into .rodata;
- * el0_run() copies it to a page mapped for EL0 only, appends SVC #0 and
- * runs it at EL0t with x0-x7 from @x (and returns them in @x). It returns
- * 0 when the SVC was reached, else the exinfo of the first exception the
- * sequence took to EL1 (the run ends there).
- */
-#define EL0_CODE(name, insns)						\
-	extern const uint32_t name[], name##_end[];			\
-	asm(".pushsection .rodata." #name ", \"a\"\n\t.balign 4\n"	\
-	    #name ":\n\t" insns "\n" #name "_end:\n\t.popsection")
-
-exinfo_t el0_run(const uint32_t *code, const uint32_t *end, uint64_t x[8]);
 
 /* control.c */
 void pmcr(void);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The PMU from EL0 (code run by el0.c): PMUSERENR_EL0 access control,
+ * The PMU from EL0 (code run by run_in_user()): PMUSERENR_EL0 access control,
  * with the syndrome of each trapped access, and counting at EL0 under the
  * PMEVTYPER<n>_EL0.U/P and PMCCFILTR_EL0 filters. Spec: the "Accessing"
  * pseudocode of each register page (EL0 accesses trap to EL1 with EC 0x18
@@ -9,36 +9,65 @@
  * CRn 13:10, Rt 9:5, CRm 4:1, Direction 0: 1 = read); CountPMUEvents().
  */
 #include "pmu.h"
+#include "user.h"
 
 /* ISS of a trapped MRS (read) or MSR of S<op0>_<op1>_C<crn>_C<crm>_<op2> with Rt. */
 #define SYS_ISS(op0, op1, crn, crm, op2, rt, read)				\
 	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (rt) << 5 |	\
 	 (crm) << 1 | (read))
 
-EL0_CODE(rd_pmcr, "mrs x0, pmcr_el0");
-EL0_CODE(wr_pmcnten, "msr pmcntenset_el0, xzr");
-EL0_CODE(rd_pmccntr, "mrs x0, pmccntr_el0");
-EL0_CODE(wr_pmccntr, "msr pmccntr_el0, x1");
-EL0_CODE(wr_pmswinc, "msr pmswinc_el0, xzr");
-EL0_CODE(rd_pmevcntr0, "mrs x0, pmevcntr0_el0");
-EL0_CODE(wr_pmevcntr0, "msr pmevcntr0_el0, x1");
-EL0_CODE(rd_pmselr, "mrs x0, pmselr_el0");
-EL0_CODE(wr_pmselr, "msr pmselr_el0, xzr");
-EL0_CODE(rd_pmxevcntr, "mrs x0, pmxevcntr_el0");
-EL0_CODE(rd_pmuserenr, "mrs x0, pmuserenr_el0");
-EL0_CODE(wr_pmuserenr, "msr pmuserenr_el0, xzr");
+/* What the last EL0 read returned: EL0 writes the image's data as EL1 does. */
+static uint64_t el0_value;
+
+/*
+ * Functions for run_in_user() that return the exinfo of one MRS into x0
+ * (the value, 0 when it traps, lands in el0_value) or one MSR of @src (x1 =
+ * the argument, or xzr): fixed registers, as the ISS names them (Rt).
+ */
+#define EL0_MRS(name, reg)							\
+	static uint64_t name(uint64_t unused)					\
+	{									\
+		register uint64_t x0 asm("x0") = 0;				\
+		DECLARE_EXINFO(ex);						\
+										\
+		asm volatile(ASM_TRY("mrs x0, " #reg) : "+r"(ex), "+r"(x0) : : "memory"); \
+		el0_value = x0;							\
+		return ex;							\
+	}
+#define EL0_MSR(name, reg, src)							\
+	static uint64_t name(uint64_t val)					\
+	{									\
+		register uint64_t x1 asm("x1") = val;				\
+		DECLARE_EXINFO(ex);						\
+										\
+		asm volatile(ASM_TRY("msr " #reg ", " src) : "+r"(ex) : "r"(x1) : "memory"); \
+		return ex;							\
+	}
+
+EL0_MRS(rd_pmcr, pmcr_el0)
+EL0_MSR(wr_pmcnten, pmcntenset_el0, "xzr")
+EL0_MRS(rd_pmccntr, pmccntr_el0)
+EL0_MSR(wr_pmccntr, pmccntr_el0, "x1")
+EL0_MSR(wr_pmswinc, pmswinc_el0, "xzr")
+EL0_MRS(rd_pmevcntr0, pmevcntr0_el0)
+EL0_MSR(wr_pmevcntr0, pmevcntr0_el0, "x1")
+EL0_MRS(rd_pmselr, pmselr_el0)
+EL0_MSR(wr_pmselr, pmselr_el0, "xzr")
+EL0_MRS(rd_pmxevcntr, pmxevcntr_el0)
+EL0_MRS(rd_pmuserenr, pmuserenr_el0)
+EL0_MSR(wr_pmuserenr, pmuserenr_el0, "xzr")
 
 #define ALWAYS		(~0UL)
 #define UNDEF		0UL
 
 struct el0_access {
 	const char *insn;
-	const uint32_t *code, *end;
+	uint64_t (*fn)(uint64_t);	/* run at EL0 */
 	uint32_t iss;		/* the syndrome when it traps */
 	uint64_t allow;		/* PMUSERENR_EL0 bits of which any one permits it */
 };
 
-#define ACCESS(name, insn, iss, allow)	{ insn, name, name##_end, iss, allow }
+#define ACCESS(name, insn, iss, allow)	{ insn, name, iss, allow }
 
 static const struct el0_access accesses[] = {
 	ACCESS(rd_pmcr, "MRS PMCR_EL0", SYS_ISS(3, 3, 9, 12, 0, 0, 1), PMUSERENR_EN),
@@ -81,7 +110,6 @@ static exinfo_t expected(const struct el0_access *a, uint64_t userenr)
  */
 void user_access(void)
 {
-	uint64_t x[8];
 	exinfo_t ex;
 
 	pmu_reset();
@@ -94,8 +122,7 @@ void user_access(void)
 			const struct el0_access *a = &accesses[i];
 			exinfo_t want = expected(a, userenr);
 
-			memset(x, 0, sizeof(x));
-			ex = el0_run(a->code, a->end, x);
+			ex = run_in_user(a->fn, 0);
 			report_exc(want, ex, "%s at EL0 with PMUSERENR_EL0 %#lx %s", a->insn,
 				   userenr, !want ? "is permitted" : a->allow == UNDEF ?
 				   "is UNDEFINED" : "traps to EL1 with EC 0x18 and its syndrome");
@@ -103,51 +130,78 @@ void user_access(void)
 	}
 	write_sysreg(PMUSERENR_EN | PMUSERENR_ER, pmuserenr_el0);
 	isb();
-	memset(x, 0, sizeof(x));
-	el0_run(rd_pmuserenr, rd_pmuserenr_end, x);
-	report_eq_x(PMUSERENR_EN | PMUSERENR_ER, x[0] & 0xf,
+	run_in_user(rd_pmuserenr, 0);
+	report_eq_x(PMUSERENR_EN | PMUSERENR_ER, el0_value & 0xf,
 		    "EL0 reads PMUSERENR_EL0 as EL1 wrote it");
-	el0_run(rd_pmcr, rd_pmcr_end, x);
-	report_eq_x(read_sysreg(pmcr_el0), x[0], "EL0 reads the PMCR_EL0 value EL1 reads");
+	run_in_user(rd_pmcr, 0);
+	report_eq_x(read_sysreg(pmcr_el0), el0_value, "EL0 reads the PMCR_EL0 value EL1 reads");
 	pmevcntr_write(0, 0x4242);
 	isb();
-	el0_run(rd_pmevcntr0, rd_pmevcntr0_end, x);
-	report_eq_x(0x4242, x[0], "EL0 reads the value of PMEVCNTR0_EL0 EL1 wrote");
+	run_in_user(rd_pmevcntr0, 0);
+	report_eq_x(0x4242, el0_value, "EL0 reads the value of PMEVCNTR0_EL0 EL1 wrote");
 	pmu_reset();
 }
 
-/* x2 iterations of a PMSWINC_EL0 write of x1. */
-EL0_CODE(el0_swinc_loop, "1: msr pmswinc_el0, x1\n\tsubs x2, x2, #1\n\tb.ne 1b");
-/* x0, x1: PMCCNTR_EL0 before and after x2 iterations of an empty loop. */
-EL0_CODE(el0_cycles_loop, "mrs x0, pmccntr_el0\n\tisb\n"
-	 "1: subs x2, x2, #1\n\tb.ne 1b\n\tisb\n\tmrs x1, pmccntr_el0");
-/* x2 iterations of a two-instruction loop, then the SVC: 2 * x2 + 1 instructions. */
-EL0_CODE(el0_insn_loop, "1: subs x2, x2, #1\n\tb.ne 1b");
+/* At EL0: @times writes of PMSWINC_EL0 bit 0, up to the first exception. */
+static uint64_t swinc_loop(uint64_t times)
+{
+	exinfo_t ex = 0;
+
+	while (times-- && !ex)
+		ex = msr_safe(pmswinc_el0, BIT(0));
+	return ex;
+}
+
+static uint64_t el0_before, el0_after;
+
+/* At EL0: PMCCNTR_EL0 before and after @n iterations of an empty loop (0 if it traps). */
+static uint64_t cycles_loop(uint64_t n)
+{
+	exinfo_t ex = mrs_safe(pmccntr_el0, &el0_before);
+
+	if (ex)
+		return ex;
+	isb();
+	asm volatile("1: subs %0, %0, #1\n\tb.ne 1b" : "+r"(n));
+	isb();
+	return mrs_safe(pmccntr_el0, &el0_after);
+}
+
+/*
+ * At EL0: @n iterations of a two-instruction loop, then RET, in assembly
+ * for an exact count: 2 * @n + 1 instructions, then lib's SVC (run_in_user()
+ * ERETs straight to the function, which returns to that SVC).
+ */
+uint64_t pmu_el0_insn_loop(uint64_t n);
+asm(".pushsection .text\n\t.balign 4\n\t.globl pmu_el0_insn_loop\n\t"
+	".type pmu_el0_insn_loop, %function\n"
+	"pmu_el0_insn_loop:\n"
+	"1:\tsubs x0, x0, #1\n\t"
+	"b.ne 1b\n\t"
+	"ret\n\t"
+	".popsection");
 
 static uint64_t swinc_at_el0(unsigned int times)
 {
-	uint64_t x[8] = { [1] = BIT(0), [2] = times };
-
 	pmevcntr_write(0, 0);
 	isb();
-	el0_run(el0_swinc_loop, el0_swinc_loop_end, x);
+	run_in_user(swinc_loop, times);
 	isb();
 	return pmevcntr_read(0);
 }
 
 static bool el0_cycles(uint64_t *before, uint64_t *after)
 {
-	uint64_t x[8] = { [2] = 100000 };
-
-	el0_run(el0_cycles_loop, el0_cycles_loop_end, x);
-	*before = x[0];
-	*after = x[1];
-	return x[1] > x[0];
+	el0_before = el0_after = 0;
+	run_in_user(cycles_loop, 100000);
+	*before = el0_before;
+	*after = el0_after;
+	return el0_after > el0_before;
 }
 
 void el0_filter(void)
 {
-	uint64_t a, b, x[8] = { [2] = 1000 };
+	uint64_t a, b;
 
 	pmu_reset();
 	write_sysreg(PMUSERENR_SW | PMUSERENR_CR, pmuserenr_el0);
@@ -175,16 +229,17 @@ void el0_filter(void)
 		return;
 	}
 	/*
-	 * With P 1 only EL0 instructions count: the loop's 2 * x2 and the SVC
-	 * that ends the run, which is counted if the implementation treats the
-	 * exception-generating instruction as architecturally executed.
+	 * With P 1 only EL0 instructions count: the loop's 2 * 1000, its RET
+	 * (taken off below) and the SVC that ends the run, which is counted if
+	 * the implementation treats the exception-generating instruction as
+	 * architecturally executed.
 	 */
 	pmevtyper_write(0, PMU_EVT_INST_RETIRED | PMEVTYPER_P);
 	pmevcntr_write(0, 0);
 	isb();
-	el0_run(el0_insn_loop, el0_insn_loop_end, x);
+	run_in_user(pmu_el0_insn_loop, 1000);
 	isb();
-	a = pmevcntr_read(0);
+	a = pmevcntr_read(0) - 1;
 	report(a >= 2000 && a <= 2001,
 	       "INST_RETIRED with P 1 counts the 2000 loop instructions at EL0 and at most the SVC "
 	       "(got %lu)", a);

@@ -16,7 +16,7 @@ ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-at
 	-mno-omit-leaf-frame-pointer -mbranch-protection=none -mcmodel=small
 ARCH_ENTRY_OBJS := $(addprefix lib/arm64/,cstart64.o entry.o)
 ARCH_OBJS := $(ARCH_ENTRY_OBJS) $(addprefix lib/arm64/,setup.o traps.o mmu.o smp.o psci.o \
-	gic.o gic-v2.o gic-v3.o platform.o io.o)
+	gic.o gic-v2.o gic-v3.o platform.o io.o user.o)
 LDSCRIPT := $(SRCDIR)/lib/arm64/flat.lds
 
 # The .flat is the raw image (Linux arm64 Image layout: QEMU -kernel loads it

@@ -34,6 +34,11 @@ void psci_init(void);
 void smp_discover(void);
 void smp_boot_secondaries(void);
 
+/* entry.S: run_in_user()'s EL0 round trip (user.c, traps.c). */
+uint64_t arm64_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, uintptr_t sp_el0,
+			  uint64_t spsr);
+extern char arm64_user_return[];
+
 /* traps.c */
 void __noreturn arm64_unexpected(struct ex_regs *regs, const char *what);
 

@@ -143,6 +143,15 @@ cpu_setup:
 el1_setup:
 	ldr	x9, =SCTLR_EL1_BOOT
 	msr	sctlr_el1, x9
+	/*
+	 * PSTATE.PAN 0: EL1 accesses EL0-accessible memory, i.e. all RAM
+	 * (mmu.c); SCTLR_EL1.SPAN (RES1 here) keeps it on exception entry.
+	 */
+	mrs	x9, id_aa64mmfr1_el1
+	ubfx	x9, x9, #ID_AA64MMFR1_PAN_SHIFT, #4
+	cbz	x9, 1f
+	msr	s3_0_c4_c2_3, xzr	/* PAN (FEAT_PAN) */
+1:
 	mov	x9, #CPACR_FPEN
 	msr	cpacr_el1, x9
 	adr	x9, arm64_vectors

@@ -4,7 +4,8 @@
  * source (EL1 with SP_EL0, EL1 with SP_EL1, EL0 AArch64, EL0 AArch32) and
  * type (synchronous, IRQ, FIQ, SError)). Every entry saves struct ex_regs
  * on the SP_EL1 stack, calls arm64_exception() and returns with what the
- * frame then holds (pc, pstate, x0-x30, SP_EL0 for EL0).
+ * frame then holds (pc, pstate, x0-x30, SP_EL0 for EL0). Also the EL0
+ * round trip of run_in_user().
  */
 #include "asm/exception.h"
 
@@ -83,3 +84,41 @@ exception_entry:
 	ldr	x30, [sp, #16 * 15]
 	add	sp, sp, #EX_FRAME_SIZE
 	eret
+
+/*
+ * uint64_t arm64_enter_user(fn, arg, sp_el0, spsr): x0 = fn, x1 = arg,
+ * x2 = the EL0 stack top, x3 = SPSR_EL1 (EL0t and the caller's DAIF).
+ * Saves x19-x30 on the SP_EL1 stack and ERETs straight to fn with x0 = arg
+ * and x30 = arm64_user_svc, so at EL0 only fn and that SVC run. Exceptions
+ * from EL0 build their frames below the saved registers and, returning
+ * there, leave SP_EL1 as the ERET found it; so when traps.c turns the SVC
+ * at arm64_user_svc into a return to EL1h at arm64_user_return (the SVC's
+ * preferred return address, ELR_EL1 already), SP_EL1 points at the saved
+ * registers again, and x0 holds fn's result. x29 stays the frame record
+ * of this function: a backtrace from fn goes on into run_in_user's caller.
+ */
+	.globl	arm64_enter_user, arm64_user_svc, arm64_user_return
+arm64_enter_user:
+	stp	x29, x30, [sp, #-96]!
+	mov	x29, sp
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	msr	sp_el0, x2
+	msr	elr_el1, x0
+	msr	spsr_el1, x3
+	mov	x0, x1
+	adr	x30, arm64_user_svc
+	eret
+arm64_user_svc:
+	svc	#USER_RETURN_SVC
+arm64_user_return:
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret

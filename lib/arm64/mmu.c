@@ -8,8 +8,12 @@
  * Normal Write-Back memory, every devicetree reg outside RAM as
  * Device-nGnRnE, tables from a static pool because the page allocator
  * (which takes a lock, i.e. exclusives, which Device memory need not
- * support) is not up yet. Everything is executable at EL1 and nothing at
- * EL0. Then the MMU goes on; secondaries load the same registers.
+ * support) is not up yet. RAM is EL0-accessible for run_in_user(): the
+ * image's text and rodata read-only and executable at EL1 and EL0, all
+ * else read-write and executable nowhere (lib never writes its text at run
+ * time). EL1 keeps PSTATE.PAN 0 (cstart64.S), so its own accesses to that
+ * memory do not fault. Then the MMU goes on; secondaries load the same
+ * registers.
  */
 #include "alloc.h"
 #include "arm64.h"
@@ -34,7 +38,7 @@
 
 #define BOOT_TABLES	32
 
-extern char __image_start[], __image_end[];
+extern char __image_start[], __text_end[], __image_end[];
 
 static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
 static int boot_tables_used;
@@ -72,8 +76,10 @@ uint64_t arch_pte_table(uint64_t *table)
 }
 
 /*
- * PT_X on a PT_USER mapping means "executable at EL0"; EL1 never executes
- * user memory (PXN), as it could not where EL0 may write it anyway (D8.4.1.3).
+ * PT_USER gives EL0 EL1's access (AP[1]); PT_X makes the page executable
+ * at EL1 and, with PT_USER, at EL0. Memory EL0 may write is never
+ * executable at EL1 in the EL1&0 regime, whatever PXN says (D8.4.1.3):
+ * PXN is set for it too, so the descriptor reads as what the MMU does.
  */
 uint64_t arch_pte_leaf(uint64_t phys, unsigned int flags, int level)
 {
@@ -86,9 +92,13 @@ uint64_t arch_pte_leaf(uint64_t phys, unsigned int flags, int level)
 	if (!(flags & PT_W))
 		pte |= PTE_AP_RO;
 	if (flags & PT_USER)
-		pte |= PTE_AP_EL0 | PTE_PXN | ((flags & PT_X) ? 0 : PTE_UXN);
-	else
-		pte |= PTE_UXN | ((flags & PT_X) ? 0 : PTE_PXN);
+		pte |= PTE_AP_EL0;
+	if (!(flags & PT_X))
+		pte |= PTE_UXN | PTE_PXN;
+	else if (!(flags & PT_USER))
+		pte |= PTE_UXN;
+	else if (flags & PT_W)
+		pte |= PTE_PXN;
 	return pte;
 }
 
@@ -179,10 +189,11 @@ void mmu_boot(void)
 	root = boot_table_alloc();
 	write_sysreg((uintptr_t)root, ttbr0_el1);
 	for (int i = 0; i < nram; i++)
-		map_or_die(ram[i].start, ram[i].end, PT_RWX);
+		map_or_die(ram[i].start, ram[i].end, PT_RW | PT_USER);
 	/* No memory node: at least the image itself. */
 	if (!nram)
-		map_or_die((uintptr_t)__image_start, (uintptr_t)__image_end, PT_RWX);
+		map_or_die((uintptr_t)__image_start, (uintptr_t)__image_end, PT_RW | PT_USER);
+	map_or_die((uintptr_t)__image_start, (uintptr_t)__text_end, PT_R | PT_X | PT_USER);
 	map_mmio(dt_path("/"), ram, nram);
 
 	arm64_mmu_regs[0] = MAIR_EL1_VALUE;

@@ -111,12 +111,28 @@ static bool fixup(struct ex_regs *r)
 	return true;
 }
 
+/*
+ * run_in_user()'s way home: the SVC at arm64_user_svc, taken from EL0, has
+ * ELR_EL1 at arm64_user_return already; resume there at EL1h with the DAIF
+ * EL0 ran with (entry.S explains the stack).
+ */
+static bool user_return(struct ex_regs *r)
+{
+	if (r->vector != EXC_EL0_64 + EXC_SYNC || esr_ec(r->esr) != ESR_EC_SVC64 ||
+	    r->pc != (uintptr_t)arm64_user_return)
+		return false;
+	r->pstate = (r->pstate & SPSR_DAIF) | SPSR_MODE_EL1H;
+	return true;
+}
+
 static void sync_exception(struct ex_regs *r)
 {
 	char what[64];
 	size_t n;
 	handler_t h;
 
+	if (user_return(r))
+		return;
 	if (r->vector != EXC_EL1T && fixup(r))
 		return;
 	if (esr_ec(r->esr) == ESR_EC_BRK64 && r->pc == (uintptr_t)arch_abort_trap)

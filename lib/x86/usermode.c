@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "asm/desc.h"
 #include "report.h"
+#include "user.h"
 #include "x86.h"
 
 uint64_t x86_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, uintptr_t stack_top,

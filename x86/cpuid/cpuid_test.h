@@ -5,6 +5,7 @@
 
 #include "libc.h"
 #include "asm/cpuid.h"
+#include "user.h"
 
 /* XSAVE state components (SDM vol. 1, 13.1). */
 #define XSTATE_X87		BIT_ULL(0)

@@ -12,6 +12,7 @@
 #include "asm/desc.h"
 #include "asm/processor.h"
 #include "report.h"
+#include "user.h"
 
 /*
  * STUB() defines an asm function name() that runs @setup, then the probed

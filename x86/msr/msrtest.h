@@ -8,6 +8,7 @@
 
 #include "report.h"
 #include "smp.h"
+#include "user.h"
 #include "asm/cpuid.h"
 #include "asm/desc.h"
 #include "asm/msr.h"

@@ -59,6 +59,12 @@
 #define EXC_EL0_64		8	/* lower EL, AArch64 */
 #define EXC_EL0_32		12	/* lower EL, AArch32 */
 
+/*
+ * run_in_user()'s way back to EL1: the SVC at arm64_user_svc (entry.S),
+ * recognised by its address before any fixup or installed SVC handler.
+ */
+#define USER_RETURN_SVC		0xe10
+
 /* struct ex_regs layout, for entry.S. */
 #define EX_SP			248
 #define EX_PC			256

@@ -15,7 +15,10 @@
 #define __BIT(n)		(1 << (n))
 #define __BIT64(n)		(_UL(1) << (n))
 
-/* SCTLR_EL1 (D17.2.118): the bits RES1 in Armv8.0 are 29, 28, 23, 22, 20, 11. */
+/*
+ * SCTLR_EL1 (D17.2.118): the bits RES1 in Armv8.0 are 29, 28, 23, 22, 20, 11;
+ * with FEAT_PAN bit 23 is SPAN, 1: taking an exception to EL1 leaves PSTATE.PAN.
+ */
 #define SCTLR_M			__BIT(0)
 #define SCTLR_A			__BIT(1)
 #define SCTLR_C			__BIT(2)
@@ -46,6 +49,7 @@
 #define CNTHCTL_EL1PCTEN_PCEN	3
 /* SPSR: EL1h (SP_EL1), D, A, I, F masked. */
 #define SPSR_EL1H_MASKED	0x3c5
+#define SPSR_DAIF		0x3c0
 #define SPSR_MODE_MASK		0xf
 #define SPSR_MODE_EL0T		0x0
 #define SPSR_MODE_EL1H		0x5
@@ -77,6 +81,7 @@
 #define ID_AA64PFR0_GIC_SHIFT	24
 #define ID_AA64DFR0_PMUVER_SHIFT 8
 #define ID_AA64MMFR0_PARANGE_MASK 0xf
+#define ID_AA64MMFR1_PAN_SHIFT	20
 
 /* ESR_ELx (D17.2.37). */
 #define ESR_EC_SHIFT		26

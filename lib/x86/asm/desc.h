@@ -120,12 +120,6 @@ static inline exinfo_t xsetbv_safe(uint32_t idx, uint64_t val)
 	return ex;
 }
 
-/**
- * run_in_user() - call fn(arg) at CPL3 on a private stack and return its
- * result. Exceptions at CPL3 inside asm_safe blocks are fixed up as at CPL0.
- */
-uint64_t run_in_user(uint64_t (*fn)(uint64_t), uint64_t arg);
-
 /* The per-CPU TSS's IST stacks, for tests of exception delivery. */
 #define IST_DF	1
 #define IST_NMI	2
