@@ -124,12 +124,25 @@ static uint64_t user_svc(uint64_t arg)
 /* ISS of a trapped MRS x0, CTR_EL0: Op0 3, Op2 1, Op1 3, CRn 0, Rt 0, CRm 0, read. */
 #define CTR_READ_ISS	(3 << 20 | 1 << 17 | 3 << 14 | 1)
 
+static uint64_t user_msr_daifset(uint64_t arg)
+{
+	return asm_safe("msr daifset, #2");
+}
+
+/*
+ * ISS of a trapped MSR DAIFSet, #2 (MSR immediate, SCTLR_EL1.UMA 0):
+ * Op0 0, Op2 6, Op1 3, CRn 4, Rt 31, CRm 2 (the immediate), write.
+ */
+#define DAIFSET_ISS	(6 << 17 | 3 << 14 | 4 << 10 | 31 << 5 | 2 << 1)
+
 void selftest_check_user(void)
 {
 	report_exc(EXINFO(ESR_EC_UNKNOWN, 0), run_in_user(user_mrs_el1, 0),
 		   "MRS SCTLR_EL1 at EL0 is UNDEFINED (EC 0), fixed up from EL0");
 	report_exc(EXINFO(ESR_EC_SYS64, CTR_READ_ISS), run_in_user(user_mrs_ctr, 0),
 		   "MRS CTR_EL0 at EL0 with SCTLR_EL1.UCT 0 traps with EC 0x18, fixed up from EL0");
+	report_exc(EXINFO(ESR_EC_SYS64, DAIFSET_ISS), run_in_user(user_msr_daifset, 0),
+		   "MSR DAIFSet at EL0 with SCTLR_EL1.UMA 0 traps with EC 0x18 and its ISS");
 	report_exc(EXINFO(ESR_EC_SVC64, USER_RETURN_SVC), run_in_user(user_svc, 0),
 		   "an SVC at EL0 with lib's return immediate elsewhere is fixed up as an SVC");
 }
