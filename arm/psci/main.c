@@ -203,10 +203,13 @@ static const struct psci_fn fns[] = {
 
 /*
  * IDs that are no PSCI function: SMC64 forms of SMC32-only functions, a
- * reserved ID at the end of the PSCI range, and one outside it.
+ * reserved ID at the end of the PSCI range, and one of OEN 7, which SMCCC
+ * (DEN0028, table 6-2) reserves: no service may implement it, so it is
+ * NOT_SUPPORTED (-1) everywhere. (OEN 6, the vendor hypervisor service, is
+ * not: Xen answers its Call Count 0x8600ff00.)
  */
 static const uint32_t unknown_fns[] = { FN64(0x00), FN64(0x02), FN64(0x0a), FN32(0x1f),
-					0x8600ff00 };
+					0x87000000 };
 
 static const char *need_psci(void)
 {
