@@ -386,11 +386,14 @@ char *svm_ioio_str(uint64_t info1, char *buf, size_t len)
 		   info1 & SVM_IOIO_SZ32 ? 4 : 0;
 	int asz = info1 & SVM_IOIO_A16 ? 16 : info1 & SVM_IOIO_A32 ? 32 :
 		  info1 & SVM_IOIO_A64 ? 64 : 0;
+	char a[8] = "";
 
-	/* SEG only means something for string instructions. */
-	snprintf(buf, len, "%s port %#x size %d a%d%s%s%s%s",
+	/* No A16/A32/A64 bit: no "aN"; SEG only means something for string instructions. */
+	if (asz)
+		snprintf(a, sizeof(a), " a%d", asz);
+	snprintf(buf, len, "%s port %#x size %d%s%s%s%s%s",
 		 info1 & SVM_IOIO_TYPE_IN ? "in" : "out", (unsigned int)(info1 >> 16) & 0xffff,
-		 size, asz, info1 & SVM_IOIO_STR ? " seg " : "",
+		 size, a, info1 & SVM_IOIO_STR ? " seg " : "",
 		 info1 & SVM_IOIO_STR ? segs[(info1 >> 10) & 7] : "",
 		 info1 & SVM_IOIO_REP ? " rep" : "", info1 & SVM_IOIO_STR ? " str" : "");
 	return buf;
