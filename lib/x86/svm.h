@@ -37,6 +37,7 @@
 
 #ifndef __ASSEMBLER__
 #include "libc.h"
+#include "asm/msr.h"
 #include "vm.h"
 
 /* CPUID Fn8000_000A (APM vol. 3, E.4.9), read once by svm_caps(). */
@@ -289,10 +290,8 @@ static inline void vmcb_clear_intercept(struct vmcb *v, enum svm_intercept i)
 #define SVM_INT_STATE_SHADOW		BIT_ULL(0)
 #define SVM_VIRT_EXT_LBR		BIT_ULL(0)
 
-/* MSRs of chapter 15 (APM 15.30). */
-#define MSR_VM_CR		0xc0010114
+/* VM_CR bits of chapter 15 (APM 15.30.1); the MSR numbers are in asm/msr.h. */
 #define  VM_CR_R_INIT		BIT(1)	/* non-intercepted INIT becomes #SX */
-#define  VM_CR_SVMDIS		BIT(4)
 
 /* ---- guests ---- */
 

@@ -102,6 +102,7 @@ void debug_regs(void)
 {
 	struct env_saved s;
 	struct trace *t;
+	unsigned long cr4;
 
 	write_dr6(0);
 	report_eq_x(dr6_fixed_ones(), read_dr6(), "DR6 written with 0 reads back its fixed-1 bits");
@@ -113,11 +114,14 @@ void debug_regs(void)
 	dr_address_regs();
 
 	/* CR4.DE=0: DR4/DR5 are aliases of DR6/DR7 (SDM 17.2.2). */
+	cr4 = read_cr4();
+	write_cr4(cr4 & ~X86_CR4_DE);
 	write_dr6(DR6_INIT | DR6_BS);
 	report_eq_x(DR6_INIT | DR6_BS, read_dr4(), "with CR4.DE=0, DR4 reads DR6");
 	/* L3 with DR3 = 0: an instruction breakpoint on the unmapped page 0 never fires. */
 	write_dr5(DR7_FIXED | DR7_L(3));
 	report_eq_x(DR7_FIXED | DR7_L(3), read_dr7(), "with CR4.DE=0, a write to DR5 sets DR7");
+	write_cr4(cr4);
 	dr_reset();
 
 	env_apply(ENV_GD, &s);

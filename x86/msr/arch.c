@@ -285,6 +285,8 @@ static void tsc_aux_cpu(void)
 			report_eq_x(vals[i], rdpid(), "RDPID returns TSC_AUX %#lx", vals[i]);
 	}
 	/* SDM: bits 63:32 reserved. The APM leaves them undefined. */
+	if (cpu_is_amd())
+		report_skip("TSC_AUX bits 63:32: %s", vendor_scope_reason(INTEL_ONLY));
 	for (size_t i = 0; i < ARRAY_SIZE(reserved) && !cpu_is_amd(); i++)
 		check_wrmsr_gp(MSR_IA32_TSC_AUX, BIT_ULL(reserved[i]),
 			       "WRMSR setting TSC_AUX bit %u raises #GP(0)", reserved[i]);

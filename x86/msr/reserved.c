@@ -24,8 +24,19 @@ static const struct efer_opt {
 	{ 21, "AIBRSE", X86_FEATURE_AUTOIBRS, AMD_ONLY },
 };
 
+/* APM 15.30.1: with VM_CR.SVMDIS set (firmware disabled SVM), EFER.SVME is MBZ. */
+
+static bool svm_disabled(void)
+{
+	uint64_t vm_cr;
+
+	return cpu_is_amd() && !rdmsr_safe(MSR_VM_CR, &vm_cr) && (vm_cr & VM_CR_SVMDIS);
+}
+
 static bool efer_opt_valid(const struct efer_opt *o)
 {
+	if (BIT_ULL(o->bit) == EFER_SVME && svm_disabled())
+		return false;
 	return vendor_scope_applies(o->scope) && this_cpu_has(o->feature) != o->feature_disables;
 }
 
@@ -54,8 +65,9 @@ static void efer_optional_bits(uint64_t orig)
 			check_rw(MSR_EFER, name, orig ^ bit, orig ^ bit);
 		} else {
 			check_wrmsr_gp(MSR_EFER, orig | bit,
-				       "WRMSR setting EFER.%s (not enumerated) raises #GP(0)",
-				       o->name);
+				       "WRMSR setting EFER.%s (%s) raises #GP(0)", o->name,
+				       bit == EFER_SVME && svm_disabled() ? "VM_CR.SVMDIS=1"
+									 : "not enumerated");
 		}
 		wrmsr(MSR_EFER, orig);
 	}
@@ -214,6 +226,8 @@ static void mtrr_var_rw(unsigned int n)
 		snprintf(name, sizeof(name), "MTRR_PHYSMASK%u (V)", n);
 		check_rw(base_msr + 1, name, (frames & ~(size - 1)) | MTRR_MASK_V,
 			 (frames & ~(size - 1)) | MTRR_MASK_V);
+	} else {
+		report_skip("MTRR_PHYSMASK%u (V): MTRRs are enabled, a valid range would apply", n);
 	}
 	wrmsr(base_msr + 1, mask);
 	wrmsr(base_msr, base);

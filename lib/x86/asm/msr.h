@@ -56,6 +56,8 @@
 #define MSR_GS_BASE			0xc0000101
 #define MSR_KERNEL_GS_BASE		0xc0000102
 
+#define MSR_VM_CR			0xc0010114	/* APM 15.30.1 */
+#define  VM_CR_SVMDIS			(1UL << 4)
 #define MSR_VM_HSAVE_PA			0xc0010117
 
 /* Appended for x86/msr (SDM vol. 3A 11.11.2, vol. 4 table 2-2). */
