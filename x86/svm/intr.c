@@ -12,9 +12,16 @@
  * - 15.13.4, 15.21.8 INIT intercept: VMEXIT_INIT (0x63), the INIT stays
  *   pending (table 15-12); with VM_CR.R_INIT (15.30.1) it turns into #SX
  *   (vector 30) once the host sets GIF. The INIT comes from another vCPU
- *   while the guest runs, so this needs 2 CPUs. (SMI is not tested: an
- *   intercepted SMI stays pending and would enter SMM in the host, and
- *   there is no SMM handler here.)
+ *   while the guest runs, so this needs 2 CPUs.
+ * - 15.13.3 SMI intercept: VMEXIT_SMI (0x62) for a self-SMI (local APIC ICR
+ *   delivery mode SMI) from the guest; the SMI stays pending and the host
+ *   enters SMM once it sets GIF. 10.2 (SMM): SMM is entered at
+ *   SMBASE + 0x8000 with CS base SMBASE, DS base 0 and 4 GiB limits, the
+ *   default SMBASE is 0x30000 and the state save area is its top 512 bytes
+ *   (0x3fe00..0x3ffff). A handler at 0x38000 counts the entry in our data
+ *   and executes RSM; the Bochs BIOS moves SMBASE to 0xa0000, so the same
+ *   handler also goes to 0xa8000 through the i440FX's SMRAM D_OPEN while
+ *   the test runs (qboot leaves SMBASE at 0x30000).
  * - 15.21.4 virtual interrupts: V_IRQ with V_INTR_VECTOR is taken through
  *   the guest's IDT when the guest's IF is set, outside an interrupt shadow,
  *   and V_INTR_PRIO > V_TPR (or V_IGN_TPR); taking it clears V_IRQ, which
@@ -361,6 +368,105 @@ static void nmi_run(struct svm_test_ctx *ctx)
 
 SVM_TEST(nmi_intercept, .guest = nmi_guest, .run = nmi_run)
 
+/* ---- SMI: a self-SMI from the guest ---- */
+
+#define SMM_ENTRY	0x38000UL	/* default SMBASE 0x30000 + 0x8000 */
+#define SMM_ENTRY_A	0xa8000UL	/* SMBASE 0xa0000, where a BIOS moves it */
+#define SMM_CODE_LEN	10
+
+/* i440FX (the pc machine's host bridge, 8086:1237) SMRAM register 0x72. */
+#define I440FX_ID	0x12378086
+#define SMRAM_D_OPEN	0x40
+#define SMRAM_D_LCK	0x10
+#define SMRAM_G_SMRAME	0x08
+
+static volatile uint32_t smi_count;
+
+static uint32_t pci_host_read(unsigned int reg)
+{
+	outl(0x80000000 | reg, 0xcf8);
+	return inl(0xcfc);
+}
+
+static void smram_write(uint8_t val)
+{
+	outl(0x80000070, 0xcf8);
+	outb(val, 0xcfe);
+}
+
+/*
+ * 16-bit SMM code: "inc dword [smi_count]" with operand and address size
+ * prefixes (DS base is 0 in SMM), then RSM. It goes to the default entry
+ * point and, when the i440FX's SMRAM is enabled and not locked (the Bochs
+ * BIOS relocates SMBASE to 0xa0000 and leaves its handler there), also to
+ * 0xa8000 through D_OPEN; @save keeps what was there, @restore puts it back.
+ */
+static bool smm_handler_install(uint8_t *save, const uint8_t *restore)
+{
+	uint32_t addr = (uint32_t)(uintptr_t)&smi_count;
+	uint8_t code[SMM_CODE_LEN] = {
+		0x66, 0x67, 0xff, 0x05, addr, addr >> 8, addr >> 16, addr >> 24,
+		0x0f, 0xaa,
+	};
+	uint8_t smram;
+
+	memcpy((void *)SMM_ENTRY, code, sizeof(code));
+	if (pci_host_read(0) != I440FX_ID)
+		return false;
+	smram = pci_host_read(0x70) >> 16;
+	if (!(smram & SMRAM_G_SMRAME) || (smram & SMRAM_D_LCK))
+		return false;
+	smram_write(smram | SMRAM_D_OPEN);
+	if (save)
+		memcpy(save, (void *)SMM_ENTRY_A, SMM_CODE_LEN);
+	memcpy((void *)SMM_ENTRY_A, restore ? restore : code, SMM_CODE_LEN);
+	smram_write(smram & ~SMRAM_D_OPEN);
+	return true;
+}
+
+static void smi_guest(struct svm_test_ctx *ctx)
+{
+	apic_icr_write(APIC_DM_SMI | APIC_INT_ASSERT, apic_id());
+	for (uint64_t i = 0; i < GUARD_LOOPS; i++)
+		ctx->scratch[0]++;
+}
+
+struct smi_data {
+	unsigned int after;
+};
+
+static void smi_host(void *arg)
+{
+	struct svm_test_ctx *ctx = arg;
+	struct smi_data *d = ctx->data;
+	unsigned int before = smi_count;
+
+	/* svm_run() returns with GIF=1: the pending SMI is taken at its STGI. */
+	svm_run(ctx->guest);
+	d->after = smi_count - before;
+}
+
+static void smi_run(struct svm_test_ctx *ctx)
+{
+	struct smi_data d = { 0 };
+	uint8_t bios[SMM_CODE_LEN];
+	bool smram;
+
+	ctx->data = &d;
+	smram = smm_handler_install(bios, NULL);
+	vmcb_set_intercept(ctx->vmcb, SVM_INTERCEPT_SMI);
+	on_cpu(ctx->cpu, smi_host, ctx);
+	if (smram)
+		smm_handler_install(NULL, bios);
+	svm_report_exit(ctx->guest, SVM_EXIT_SMI, "self-SMI with the SMI intercept exits");
+	report(ctx->scratch[0] < GUARD_LOOPS,
+	       "VMEXIT_SMI comes before the guest's loop ends");
+	report_eq(1, d.after, "the intercepted SMI stays pending: the host enters SMM once "
+		  "at STGI");
+}
+
+SVM_TEST(smi_intercept, .guest = smi_guest, .run = smi_run)
+
 /* ---- virtual interrupts ---- */
 
 static uint64_t vint_ctl(int prio, int tpr, bool ign)
@@ -540,6 +646,7 @@ static const struct subtest tests[] = {
 	SUBTEST_SMP(intr_remote_ipi, svm_needs, 2),
 	SUBTEST_SMP(init_intercept, svm_needs, 2),
 	SUBTEST_NEEDS(nmi_intercept, svm_needs),
+	SUBTEST_NEEDS(smi_intercept, svm_needs),
 	SUBTEST_NEEDS(vintr_intercept, svm_needs),
 	SUBTEST_NEEDS(vintr_delivery, svm_needs),
 	SUBTEST_NEEDS(vintr_priority, svm_needs),

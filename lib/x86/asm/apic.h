@@ -31,6 +31,7 @@
 #define APIC_SELF_IPI	0x3f0	/* x2APIC only */
 
 #define APIC_DM_FIXED		0x000
+#define APIC_DM_SMI		0x200
 #define APIC_DM_NMI		0x400
 #define APIC_DM_INIT		0x500
 #define APIC_DM_STARTUP		0x600
