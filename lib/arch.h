@@ -46,9 +46,6 @@ void __noreturn arch_abort_trap(void);
 struct ex_regs;
 void arch_dump_regs(const struct ex_regs *regs);
 
-/* Frame pointer and return address of the caller, for backtraces. */
-uintptr_t arch_frame_pointer(void);
-
 /* Busy-wait at least @us microseconds (x86: PIT channel 2; arm64: counter). */
 void udelay(unsigned long us);
 

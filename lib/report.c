@@ -312,11 +312,6 @@ void report_vm_end_expected(const char *what)
 	printf("INFO: vm-end expected: %s\n", what);
 }
 
-unsigned int report_count(void)
-{
-	return tests;
-}
-
 int report_status(void)
 {
 	if (failures)

@@ -80,9 +80,6 @@ int report_summary(void);
  */
 void report_vm_end_expected(const char *what);
 
-/* Number of checks reported so far (all kinds but INFO). */
-unsigned int report_count(void);
-
 /* Known failures from the environment; called once at startup. */
 void report_init_known_failures(void);
 

@@ -103,11 +103,6 @@ void arch_irq_enable(void)
 	local_irq_enable();
 }
 
-uintptr_t arch_frame_pointer(void)
-{
-	return (uintptr_t)__builtin_frame_address(0);
-}
-
 void udelay(unsigned long us)
 {
 	uint64_t start = read_cntvct();

@@ -117,9 +117,10 @@ handler_t install_exception_handler(int vec, handler_t fn)
 	return __atomic_exchange_n(&handlers[vec], fn, __ATOMIC_SEQ_CST);
 }
 
-static uint64_t code_seg(uint64_t type_bits, int dpl)
+/* A flat 4 GiB descriptor: @access_flags holds the access byte (DPL included) and flags. */
+static uint64_t flat_seg(uint64_t access_flags)
 {
-	return 0x000000000000ffffULL | 0xfULL << 48 | type_bits | (uint64_t)dpl << 45;
+	return 0x000000000000ffffULL | 0xfULL << 48 | access_flags;
 }
 
 /* Per-CPU GDT with its own TSS (the busy bit is per descriptor). */
@@ -131,15 +132,15 @@ void x86_cpu_init(int cpu)
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
 
 	c->gdt[0] = 0;
-	c->gdt[KERNEL_CS / 8] = code_seg(0x00a09a0000000000ULL, 0);
-	c->gdt[KERNEL_DS / 8] = code_seg(0x00c0920000000000ULL, 0);
-	c->gdt[USER_CS32 / 8] = code_seg(0x00c0fa0000000000ULL, 3);
-	c->gdt[USER_DS / 8] = code_seg(0x00c0f20000000000ULL, 3);
-	c->gdt[USER_CS / 8] = code_seg(0x00a0fa0000000000ULL, 3);
+	c->gdt[KERNEL_CS / 8] = flat_seg(0x00a09a0000000000ULL);
+	c->gdt[KERNEL_DS / 8] = flat_seg(0x00c0920000000000ULL);
+	c->gdt[USER_CS32 / 8] = flat_seg(0x00c0fa0000000000ULL);
+	c->gdt[USER_DS / 8] = flat_seg(0x00c0f20000000000ULL);
+	c->gdt[USER_CS / 8] = flat_seg(0x00a0fa0000000000ULL);
 	c->gdt[TSS_SEL / 8] = (sizeof(c->tss) - 1) | (tss & 0xffffff) << 16 |
 			      0x89ULL << 40 | (uint64_t)(tss >> 24 & 0xff) << 56;
 	c->gdt[TSS_SEL / 8 + 1] = tss >> 32;
-	c->gdt[KERNEL_CS32 / 8] = code_seg(0x00c09a0000000000ULL, 0);
+	c->gdt[KERNEL_CS32 / 8] = flat_seg(0x00c09a0000000000ULL);
 	for (int i = 0; i < 3; i++)
 		c->tss.ist[i] = (uintptr_t)c->ist_stacks + (i + 1) * IST_SIZE;
 	c->tss.iomap_base = sizeof(c->tss);

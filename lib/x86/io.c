@@ -99,11 +99,6 @@ int smp_id(void)
 	return 0;
 }
 
-uintptr_t arch_frame_pointer(void)
-{
-	return (uintptr_t)__builtin_frame_address(0);
-}
-
 /* Busy-wait on PIT channel 2 in mode 0; OUT2 (port 0x61 bit 5) rises at 0. */
 void udelay(unsigned long us)
 {
