@@ -44,7 +44,7 @@ sa_array()
 sa_data()
 {
 	local name=$1 key i
-	local -a vmm=() accel=() version=() test=() check=() reason=()
+	local -a vmm=() accel=() version=() host=() test=() check=() reason=()
 
 	printf '\n# ---- the stanza [%s] ----\n' "$name"
 	printf 'SA_NAME=%q\nSA_ORIGIN=%q\n' "$name" "$SA_ORIGIN"
@@ -59,11 +59,13 @@ sa_data()
 		# shellcheck disable=SC2053 # the fields are globs
 		[[ qemu == ${KF_VMM[i]} && $name == ${KF_TEST[i]} ]] || continue
 		vmm+=("${KF_VMM[i]}") accel+=("${KF_ACCEL[i]}") version+=("${KF_VERSION[i]}")
-		test+=("${KF_TEST[i]}") check+=("${KF_CHECK[i]}") reason+=("${KF_REASON[i]}")
+		host+=("${KF_HOST[i]}") test+=("${KF_TEST[i]}") check+=("${KF_CHECK[i]}")
+		reason+=("${KF_REASON[i]}")
 	done
 	sa_array KF_VMM "${vmm[@]}"
 	sa_array KF_ACCEL "${accel[@]}"
 	sa_array KF_VERSION "${version[@]}"
+	sa_array KF_HOST "${host[@]}"
 	sa_array KF_TEST "${test[@]}"
 	sa_array KF_CHECK "${check[@]}"
 	sa_array KF_REASON "${reason[@]}"

@@ -61,12 +61,12 @@ test_kf_errors()
 	tr_tree "$SRC"
 	printf 'out SUMMARY: 1 tests\nout EXIT: STATUS=0\nexit 1\n' | tr_image "$SRC" ok
 	printf '[a]\nfile = ok.flat\n' >"$SRC/unittests.cfg"
-	kf_case "too few fields" 2 $'# c\nqemu | tcg | * | a | check'
-	kf_case "empty reason" 1 'qemu | tcg | * | a | check | '
-	kf_case "empty field" 3 $'\n\nqemu | | * | a | check | why'
-	kf_case "unknown vmm" 1 'qmeu | tcg | * | a | check | why'
-	kf_case "test glob matching nothing" 1 'qemu | tcg | * | b* | check | why'
-	printf 'qemu | tcg | * | a | check | why\n' >"$SRC/known-failures.txt"
+	kf_case "too few fields" 2 $'# c\nqemu | tcg | * | * | a | check'
+	kf_case "empty reason" 1 'qemu | tcg | * | * | a | check | '
+	kf_case "empty field" 3 $'\n\nqemu | | * | * | a | check | why'
+	kf_case "unknown vmm" 1 'qmeu | tcg | * | * | a | check | why'
+	kf_case "test glob matching nothing" 1 'qemu | tcg | * | * | b* | check | why'
+	printf 'qemu | tcg | * | * | a | check | why\n' >"$SRC/known-failures.txt"
 	tr_run "$SRC"
 	expect_line "known-failures: a good file runs" "$OUT" "PASS a (1 tests)"
 }

@@ -229,14 +229,14 @@ test_guest_interface()
 		extra_params = -m 512
 	EOF
 	cat >"$SRC/known-failures.txt" <<-'EOF'
-		# vmm | accel | version | test | check | reason
-		qemu | tcg | 7.2.* | envtest | svm: npt* | QEMU bug 1
-		qemu | kvm | *     | envtest | other     | not under tcg
+		# vmm | accel | version | host | test | check | reason
+		qemu | tcg | 7.2.* | * | envtest | svm: npt* | QEMU bug 1
+		qemu | kvm | *     | * | envtest | other     | not under tcg
 
-		qemu | *   | 8.*   | envtest | never     | other version
-		*    | *   | *     | env*    | second glob | a | reason with a bar
-		qemu | tcg | *     | cputest | not for envtest | other test
-		qemu | tcg | 7.2.* | envtest | crash:int3_* | kills the VMM
+		qemu | *   | 8.*   | * | envtest | never     | other version
+		*    | *   | *     | * | env*    | second glob | a | reason with a bar
+		qemu | tcg | *     | * | cputest | not for envtest | other test
+		qemu | tcg | 7.2.* | * | envtest | crash:int3_* | kills the VMM
 	EOF
 	FAKE_QEMU_RECORD=$rec tr_run "$SRC"
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
