@@ -10,7 +10,8 @@ shopt -s extglob
 PROG=run_tests.sh
 SELF=$(realpath "${BASH_SOURCE[0]}")
 SRCDIR=${SELF%/*}
-for part in common cfg known-failures build verdict symbolize run-test report junit; do
+for part in common cfg known-failures build stream process verdict symbolize run-test report \
+	junit interrupt; do
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/$part.sh" || exit 2
 done
@@ -153,29 +154,52 @@ select_tests()
 	return 0
 }
 
-# reap_one: wait for one running test, print its verdict.
-reap_one()
+# finish_one NAME: print the verdict the run of NAME left in its private directory, then
+# install its log into logs/.
+finish_one()
 {
-	local pid="" name status detail cmd secs
+	local name=$1 dir=$RUNDIR/$1 status detail cmd secs
 
-	wait -n -p pid "${!RUNNING[@]}"
-	[[ -n $pid ]] || die "lost track of the running tests"
-	name=${RUNNING[$pid]}
-	unset "RUNNING[$pid]"
 	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
-		<"$RESULTS/$name" || status=FAIL detail="runner error: no result" cmd="" secs=0
-	report_result "$name" "$status" "$detail" "$cmd" "$secs"
+		<"$dir/result" || status=FAIL detail="runner error: no result" cmd="" secs=0
+	report_result "$name" "$status" "$detail" "$cmd" "$secs" "$dir/$name.log"
+	run_install "$dir" "$name"
 }
 
-stop_all()
+# reap_one: wait for one running test, print its verdict. A SIGINT or SIGTERM (the traps
+# only set RUN_STOP: bash may run a trap inside "read -t", where a long handler breaks)
+# stops the whole run instead.
+reap_one()
 {
-	local pid
+	local name
 
-	for pid in "${!RUNNING[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
+	PROC_WATCH=1 PROC_ANY=1 proc_wait 0 "${!RUNNING[@]}"
+	((RUN_STOP)) && stop_all "$RUN_SIGNAL"
+	name=${RUNNING[$PROC_DONE]}
+	unset "RUNNING[$PROC_DONE]"
+	finish_one "$name"
+}
+
+# rundir_setup: LOGDIR, and RUNDIR in it, where each test runs in a directory of its own
+# (made here with its FIFOs, all at once) until its log is renamed into logs/; the traps.
+rundir_setup()
+{
+	local name
+	local -a dirs=()
+
+	LOGDIR=$BUILDDIR/logs
+	mkdir -p "$LOGDIR" || die "cannot create $LOGDIR"
+	RUNDIR=$(mktemp -d "$LOGDIR/.run.XXXXXX") || die "cannot create a directory in $LOGDIR"
+	trap 'rm -rf "$RUNDIR"; junit_discard' EXIT
+	trap 'RUN_STOP=1 RUN_SIGNAL=INT' INT
+	trap 'RUN_STOP=1 RUN_SIGNAL=TERM' TERM
+	proc_tick_open "$RUNDIR" || die "cannot make a FIFO in $RUNDIR"
+	for name in "${SELECTED[@]}"; do
+		dirs+=("$RUNDIR/$name")
 	done
-	wait
-	exit 130
+	((${#dirs[@]})) || return 0
+	mkdir "${dirs[@]}" || die "cannot make the test directories in $RUNDIR"
+	proc_fifos "${dirs[@]}" || die "cannot make FIFOs in $RUNDIR"
 }
 
 main()
@@ -198,34 +222,36 @@ main()
 	"vmm_${VMM}_init"
 	[[ -z $ACCEL ]] || in_words "$ACCEL" "$VMM_ACCELS" ||
 		die "ACCEL=$ACCEL: $VMM_NAME has only: $VMM_ACCELS"
-	[[ -n $ACCEL ]] || ACCEL=$VMM_DEFAULT_ACCEL
+	[[ -n $ACCEL ]] || default_accel
 	if ((${#SELECTED[@]})); then
 		local -a images=()
 		for name in "${SELECTED[@]}"; do
 			images+=("$BUILDDIR/$TESTDIR/${CFG["$name/file"]}")
+			BUILD_ORIGIN[${images[-1]}]="$CFG_SHOWN:${CFG["$name/.line.file"]}"
+			BUILD_ORIGIN[${images[-1]}]+=": file = ${CFG["$name/file"]}"
 		done
 		build_if_needed "${images[@]}"
 	fi
-	LOGDIR=$BUILDDIR/logs
-	mkdir -p "$LOGDIR" || die "cannot create $LOGDIR"
-	RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-run.XXXXXX") || die "mktemp failed"
-	trap 'rm -rf "$RESULTS"' EXIT
-	trap stop_all INT TERM
+	rundir_setup
 	jobs=${OPT_JOBS:-$(nproc_online)}
 
 	report_begin "${#SELECTED[@]}"
+	STARTED=0
 	for name in "${SELECTED[@]}"; do
 		while ((${#RUNNING[@]} >= jobs)); do
 			reap_one
 		done
-		run_test "$name" "$RESULTS/$name" &
+		((RUN_STOP)) && stop_all "$RUN_SIGNAL"
+		run_test "$name" "$RUNDIR/$name" &
 		RUNNING[$!]=$name
+		STARTED=$((STARTED + 1))
 		report_running "${RUNNING[@]}"
 	done
 	while ((${#RUNNING[@]})); do
 		reap_one
 		report_running "${RUNNING[@]}"
 	done
+	((RUN_STOP)) && stop_all "$RUN_SIGNAL"
 	report_end
 	((REPORT_FAILED == 0))
 }

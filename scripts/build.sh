@@ -7,6 +7,8 @@
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 declare -A CONFIG=()
+# Where each image comes from ("unittests.cfg:<line>: file = <image>"), for messages.
+declare -A BUILD_ORIGIN=()
 
 # config_read FILE: load the KEY=VALUE lines of config.mak into CONFIG.
 config_read()
@@ -99,6 +101,8 @@ build_if_needed()
 	printf '%s: building in %s\n' "$PROG" "$BUILDDIR" >&2
 	make -C "$BUILDDIR" -j"$(nproc_online)" >&2 || die "make failed in $BUILDDIR"
 	for img in "$@"; do
-		[[ -f $img ]] || die "make did not build $img (is it in the Makefile?)"
+		[[ -f $img ]] ||
+			die "${BUILD_ORIGIN[$img]:+${BUILD_ORIGIN[$img]}: }make did not build $img\
+ (is it in the Makefile?)"
 	done
 }

@@ -6,7 +6,8 @@
 # "<file>:<line>: <what is wrong>". Sourced, never executed.
 #
 # Result: CFG_NAMES (stanza names in file order) and CFG["<name>/<key>"] (raw values, with
-# extra_params stored as qemu_params), CFG["<name>/.line"] (line of the [name] header).
+# extra_params stored as qemu_params), CFG["<name>/.line"] (line of the [name] header),
+# CFG["<name>/.line.<key>"] (line of each key).
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 CFG_KEYS="file smp test_args qemu_params extra_params groups arch machine accel timeout check
@@ -175,6 +176,7 @@ cfg_parse()
 		esac
 		cfg_check_value "$lineno" "$key" "$value"
 		CFG["$name/$key"]=$value
+		CFG["$name/.line.$key"]=$lineno
 	done <"$file"
 	cfg_end_stanza "$name"
 	((CFG_ERRORS == 0))

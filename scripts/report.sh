@@ -3,21 +3,25 @@
 #
 # Output of the runner. Only the main process prints, one whole record at a time, so
 # parallel runs never interleave lines. Formats: plain (kvm-unit-tests' verdict lines) and
-# tap (TAP version 13); a JUnit XML file may be written besides (scripts/junit.sh). On a
-# terminal, plain output keeps a live progress line under the verdicts. Sourced, never
-# executed.
+# tap (TAP version 13); a JUnit XML file may be written besides (scripts/junit.sh). Reasons
+# arrive made visible (no control byte from a guest reaches the terminal). On a terminal,
+# plain output keeps a live progress line under the verdicts; it is a line of its own in
+# the byte stream too: erased, then ended by a newline after moving the cursor up, before
+# anything else prints, so a verdict never shares a line with it. Sourced, never executed.
 #
-#   report_begin TOTAL                                 before the first result
-#   report_running NAME...                             the tests running now (progress line)
-#   report_result NAME STATUS DETAIL COMMAND SECONDS   one test finished (PASS FAIL SKIP)
-#   report_end                                         after the last; prints the totals
+#   report_begin TOTAL                                   before the first result
+#   report_running NAME...                               the tests running now (progress)
+#   report_result NAME STATUS DETAIL COMMAND SECONDS [LOG]   one test finished (PASS FAIL
+#                                                        SKIP); LOG is its log, for JUnit
+#   report_end                                           after the last; prints the totals
+#   report_interrupted MESSAGE                           the run was stopped by a signal
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 REPORT_FORMAT=plain
 REPORT_VERBOSE=0
 REPORT_JUNIT=""
 REPORT_N=0 REPORT_TOTAL=0 REPORT_PASSED=0 REPORT_FAILED=0 REPORT_SKIPPED=0
-REPORT_TTY=0
+REPORT_TTY=0 REPORT_PROGRESS=0
 
 report_begin()
 {
@@ -32,6 +36,15 @@ report_begin()
 	return 0
 }
 
+# report_erase: remove the progress line, if one is shown: erase it, cursor up to the line
+# above, newline back down, so that what follows starts a line of its own.
+report_erase()
+{
+	((REPORT_PROGRESS)) || return 0
+	REPORT_PROGRESS=0
+	printf '\r\e[K\e[A\n'
+}
+
 # report_running NAME...: redraw the progress line (terminals only).
 report_running()
 {
@@ -40,7 +53,9 @@ report_running()
 	((REPORT_TTY && $# > 0)) || return 0
 	line="[$REPORT_N/$REPORT_TOTAL] $REPORT_PASSED passed, $REPORT_FAILED failed"
 	line+=", $REPORT_SKIPPED skipped; running: $*"
-	printf '\r\e[K%s' "${line:0:$((${COLUMNS:-80} - 1))}"
+	((REPORT_PROGRESS)) && printf '\r\e[K'
+	printf '%s' "${line:0:$((${COLUMNS:-80} - 1))}"
+	REPORT_PROGRESS=1
 }
 
 # report_tap_reason TEXT: TEXT made safe after a TAP "#" (a leading skip/todo would turn a
@@ -63,7 +78,7 @@ report_result()
 	SKIP) REPORT_SKIPPED=$((REPORT_SKIPPED + 1)) ;;
 	*) REPORT_FAILED=$((REPORT_FAILED + 1)) ;;
 	esac
-	[[ -n $REPORT_JUNIT ]] && junit_case "$name" "$status" "$detail" "$secs"
+	[[ -n $REPORT_JUNIT ]] && junit_case "$name" "$status" "$detail" "$secs" "${6-}"
 	if [[ $REPORT_FORMAT == tap ]]; then
 		((REPORT_VERBOSE)) && [[ -n $cmd ]] && out+="# $cmd"$'\n'
 		case $status in
@@ -72,7 +87,7 @@ report_result()
 		*) out+="not ok $REPORT_N - $name # $(report_tap_reason "$detail")" ;;
 		esac
 	else
-		((REPORT_TTY)) && out+=$'\r\e[K'
+		report_erase
 		((REPORT_VERBOSE)) && [[ -n $cmd ]] && out+="$cmd"$'\n'
 		if ((REPORT_TTY)); then
 			case $status in
@@ -90,11 +105,21 @@ report_end()
 {
 	local totals="$REPORT_PASSED passed, $REPORT_FAILED failed, $REPORT_SKIPPED skipped"
 
-	((REPORT_TTY)) && printf '\r\e[K'
+	report_erase
 	[[ -n $REPORT_JUNIT ]] && junit_end
 	if [[ $REPORT_FORMAT == tap ]]; then
 		printf '# %s\n' "$totals"
 	else
 		printf '%s\n' "$totals"
 	fi
+}
+
+# report_interrupted MESSAGE: the run was stopped: no totals and no JUnit file (they would
+# look like a finished run); TAP gets "Bail out!".
+report_interrupted()
+{
+	report_erase
+	junit_discard
+	[[ $REPORT_FORMAT == tap ]] && printf 'Bail out! %s\n' "$1"
+	return 0
 }

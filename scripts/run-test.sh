@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # Runs one catalogue stanza: decides whether it must be skipped, writes the guest's
-# environment file, starts the VMM under a timeout, writes logs/<name>.log and leaves the
-# verdict in a result file for run_tests.sh to print. Runs in a background subshell, so it
-# prints nothing itself. Sourced, never executed.
+# environment file, runs the VMM under a timeout (scripts/process.sh) and leaves, in a
+# directory private to this run, the log and the verdict for run_tests.sh to print; the
+# caller then installs the log and the environment file as logs/<name>.log and
+# logs/<name>.env (run_install). Concurrent runs of one stanza, from one runner or two,
+# never read each other's files. Runs in a background subshell, so it prints nothing
+# itself. Sourced, never executed.
 #
 # Inputs (globals set by run_tests.sh): ARCH HOST_ARCH SRCDIR BUILDDIR TESTDIR LOGDIR VMM
 # VMM_NAME VMM_BIN VMM_VERSION VMM_MISSING ACCEL ACCEL_SET MACHINE MAX_SMP TIMEOUT, the CFG
@@ -20,14 +23,72 @@ vmm_call()
 	"$fn" "$@"
 }
 
-# result_write FILE STATUS DETAIL COMMAND: the record run_tests.sh reads back, with the
-# seconds since run_test started.
-result_write()
+# vmm_get VAR FUNCTION ARGS...: set VAR to what vmm_call FUNCTION ARGS prints (trailing line
+# ends dropped), read back from a file in the run's directory RUN_DIR: $(...) would fork.
+vmm_get()
+{
+	local -n vg_out=$1
+
+	shift
+	if [[ -z ${RUN_DIR-} ]]; then
+		vg_out=$(vmm_call "$@")
+		return
+	fi
+	vmm_call "$@" >"$RUN_DIR/vmm.out"
+	IFS= read -r -d '' vg_out <"$RUN_DIR/vmm.out"
+	vg_out=${vg_out%%+($'\n')}
+}
+
+# default_accel: ACCEL unset: the VMM's default accelerator, said once on stderr when KVM,
+# which the VMM has, cannot be used here.
+default_accel()
+{
+	ACCEL=$VMM_DEFAULT_ACCEL
+	[[ $ACCEL != kvm ]] && in_words kvm "$VMM_ACCELS" &&
+		printf '%s: ACCEL is unset and KVM cannot be used (%s): running under %s\n' \
+			"$PROG" "$(vmm_call accel_problem kvm)" "${ACCEL^^}" >&2
+	return 0
+}
+
+# run_elapsed VAR: set VAR to the seconds since run_test started, as S.mmm.
+run_elapsed()
 {
 	local us=$((10#${EPOCHREALTIME//[!0-9]/} - 10#${T_START//[!0-9]/}))
 
-	printf '%s\n%s\n%s\n%d.%03d\n' "$2" "${3//$'\n'/ }" "$4" $((us / 1000000)) \
-		$((us / 1000 % 1000)) >"$1"
+	printf -v "$1" '%d.%03d' $((us / 1000000)) $((us / 1000 % 1000))
+}
+
+# result_write DIR STATUS DETAIL COMMAND: the record run_tests.sh reads back (DIR/result):
+# STATUS (PASS, FAIL, SKIP, or STOPPED for a run stopped by a signal), DETAIL and COMMAND
+# made visible on one line each (guest output never reaches a terminal raw), the seconds.
+result_write()
+{
+	local detail cmd secs
+
+	text_visible detail "${3//$'\n'/ }"
+	text_visible cmd "$4"
+	run_elapsed secs
+	printf '%s\n%s\n%s\n%s\n' "$2" "$detail" "$cmd" "$secs" >"$1/result"
+}
+
+# run_install DIR NAME: move the log (and the environment file, when the VMM ran) a run
+# left in its private directory DIR to LOGDIR/NAME.log (and NAME.env). Renames in one
+# directory, under a lock on LOGDIR when flock (util-linux) is there, so that after
+# concurrent runs the two files are whole and from the same run, the last to finish.
+run_install()
+{
+	local dir=$1 name=$2 fd="" f
+	local -a files=()
+
+	for f in "$dir/$name.env" "$dir/$name.log"; do
+		[[ -e $f ]] && files+=("$f")
+	done
+	((${#files[@]})) || return 0
+	if command -v flock >/dev/null 2>&1 && exec {fd}<"$LOGDIR"; then
+		flock -x "$fd"
+	fi
+	mv -f "${files[@]}" "$LOGDIR/"
+	[[ -z $fd ]] || exec {fd}<&-
 }
 
 # run_skip_reason NAME: set SKIP_REASON to why stanza NAME must be skipped (empty if it can
@@ -50,7 +111,7 @@ run_skip_reason()
 		return
 	fi
 	T_ACCEL=${want:-$ACCEL}
-	SKIP_REASON=$(vmm_call accel_problem "$T_ACCEL")
+	vmm_get SKIP_REASON accel_problem "$T_ACCEL"
 	[[ -n $SKIP_REASON ]] && return
 	want=${CFG["$name/machine"]-}
 	if [[ -n $want && -n $MACHINE && $want != "$MACHINE" ]]; then
@@ -58,7 +119,7 @@ run_skip_reason()
 		return
 	fi
 	T_MACHINE=${want:-$MACHINE}
-	SKIP_REASON=$(vmm_call machine_problem "$T_MACHINE")
+	vmm_get SKIP_REASON machine_problem "$T_MACHINE"
 	[[ -n $SKIP_REASON ]] && return
 	T_SMP=${CFG["$name/smp"]-1}
 	[[ $T_SMP == "\$MAX_SMP" ]] && T_SMP=${MAX_SMP:-$(nproc_online)}
@@ -93,60 +154,98 @@ run_disabled_if()
 	) >/dev/null 2>&1
 }
 
-# run_with_timeout SECONDS LOG ERRFILE COMMAND...: run COMMAND (stdout appended to LOG,
-# stderr to ERRFILE); SECONDS=0 waits forever. Sets RUN_RC and RUN_TIMED_OUT. The helper
-# sleeps are stopped with SIGKILL (bash's "Killed" notice silenced): a just-forked child that
-# has not yet exec'd sleep is still bash, where a trapped SIGTERM would run this shell's
-# traps (EXIT ones included).
+# run_with_timeout SECONDS DIR COMMAND...: run COMMAND (proc_start, output into DIR) until it
+# exits, SECONDS pass (0: no limit) or a SIGTERM or SIGINT sets RUN_STOP; the two last stop
+# it (SIGTERM, SIGKILL PROC_GRACE seconds later). Sets RUN_RC (124 after the timeout),
+# RUN_TIMED_OUT and RUN_STOPPED.
 run_with_timeout()
 {
-	local secs=$1 log=$2 err=$3 vpid wpid="" gpid="" done_pid="" rc
+	local secs=$1 dir=$2 w=0
 
-	shift 3
-	RUN_TIMED_OUT=0
-	"$@" </dev/null >>"$log" 2>"$err" &
-	vpid=$!
-	trap 'kill -TERM "$vpid" 2>/dev/null; exit 143' TERM INT
-	if ((secs > 0)); then
-		sleep "$secs" &
-		wpid=$!
+	shift 2
+	RUN_TIMED_OUT=0 RUN_STOPPED=0 RUN_RC=""
+	if ((RUN_STOP)); then
+		# Stopped before it started: nothing ran, nothing was captured.
+		RUN_STOPPED=1 RUN_RC=none
+		stream_none "$dir/out"
+		stream_none "$dir/err"
+		return 0
 	fi
-	wait -n -p done_pid "$vpid" ${wpid:+"$wpid"}
-	rc=$?
-	if [[ -n $wpid && $done_pid == "$wpid" ]]; then
-		RUN_TIMED_OUT=1
-		kill -TERM "$vpid" 2>/dev/null
-		sleep 3 &
-		gpid=$!
-		wait -n -p done_pid "$vpid" "$gpid"
-		if [[ $done_pid == "$gpid" ]]; then
-			kill -KILL "$vpid" 2>/dev/null
-			wait "$vpid" 2>/dev/null
-		else
-			kill -KILL "$gpid" 2>/dev/null
-			wait "$gpid" 2>/dev/null
-		fi
-		rc=124
-	elif [[ -n $wpid ]]; then
-		kill -KILL "$wpid" 2>/dev/null
-		wait "$wpid" 2>/dev/null
+	proc_start "$dir" "$@" || return 1
+	PROC_WATCH=1 proc_wait "$secs" "$PROC_PID" || w=$?
+	RUN_RC=${PROC_RC-}
+	if ((w)); then
+		proc_stop
+		RUN_RC=${PROC_RC-}
+		((w == 1)) && RUN_TIMED_OUT=1 RUN_RC=124
+		((w == 2)) && RUN_STOPPED=1
 	fi
-	trap - TERM INT
-	RUN_RC=$rc
+	proc_finish
 }
 
-# run_test NAME RESULT: run stanza NAME; write its verdict to the file RESULT.
+# run_log DIR CMDLINE: after the VMM of a run of T_NAME in DIR ended: its verdict
+# (verdict_decide; none if a signal stopped it), the log (the command, the capped guest
+# output, the symbolized addresses, the VMM's stderr, the result) and the record
+# (result_write). The captured streams are emptied then: the log holds what is kept.
+run_log()
+{
+	local dir=$1 cmdline=$2 log=$1/$T_NAME.log errfile secs
+	local -a guest err
+
+	stream_parts "$dir/out"
+	guest=("${STREAM_PARTS[@]}")
+	stream_parts "$dir/err"
+	err=("${STREAM_PARTS[@]}")
+	errfile=${err[0]}
+	if [[ -s ${err[1]} || -s ${err[2]} ]]; then
+		errfile=$dir/stderr
+		cat "${err[@]}" >"$errfile"
+	fi
+	printf '%s\n' "$cmdline" >"$dir/cmd"
+	: >"$dir/sym"
+	if ((RUN_STOPPED)); then
+		R_STATUS=STOPPED R_DETAIL="stopped by SIG${RUN_SIGNAL:-TERM}"
+		run_elapsed secs
+		printf -- '--- interrupted after %ss: the run was stopped, no result ---\n' \
+			"$secs" >"$dir/end"
+	else
+		verdict_decide "$dir/out.scan" "$RUN_RC" "$RUN_TIMED_OUT" "$T_TIMEOUT" "$errfile" \
+			"${CFG["$T_NAME/expect"]-}"
+		if [[ $R_STATUS == FAIL && -r ${T_IMAGE%.*}.elf ]]; then
+			cat "$dir/cmd" "${guest[@]}" >"$log"
+			symbolize_run "$log" "${T_IMAGE%.*}.elf" \
+				"$(vmm_call stop_ip "$errfile")" >"$dir/sym"
+			R_DETAIL+=$(symbolize_reason "$R_DETAIL")
+		fi
+		text_visible R_DETAIL "$R_DETAIL"
+		printf -- '--- result: %s (%s) ---\n' "$R_STATUS" "$R_DETAIL" >"$dir/end"
+	fi
+	printf -- '--- %s stderr (exit code %s) ---\n' "$VMM_NAME" "$RUN_RC" >"$dir/errhead"
+	cat "$dir/cmd" "${guest[@]}" "$dir/sym" "$dir/errhead" "$errfile" "$dir/end" >"$log"
+	: >"$dir/out.head"
+	: >"$dir/out.tail"
+	: >"$dir/err.head"
+	: >"$dir/err.tail"
+	result_write "$dir" "$R_STATUS" "$R_DETAIL" "$cmdline"
+}
+
+# run_test NAME DIR: run stanza NAME in DIR, a directory private to this run (made by the
+# caller); leave there the record (result_write), the log and the environment file for
+# run_install. A SIGTERM or SIGINT stops it (status STOPPED; the log says so).
 run_test()
 {
-	local name=$1 result=$2 log envfile errfile cmdline timeout check i version
-	local -a cmd known
+	local name=$1 dir=$2 log=$2/$1.log envfile cmdline timeout check i version
+	local -a cmd shown known
 
+	# RUN_STOP is not reset: a signal may have come before (the caller's trap sets it too).
+	RUN_DIR=$dir
+	trap 'RUN_STOP=1 RUN_SIGNAL=TERM' TERM
+	trap 'RUN_STOP=1 RUN_SIGNAL=INT' INT
 	T_START=$EPOCHREALTIME T_NAME=$name T_ACCEL="" T_MACHINE="" T_SMP=1 T_CPU=""
-	log="$LOGDIR/$name.log"
 	run_skip_reason "$name"
 	if [[ -n $SKIP_REASON ]]; then
 		printf '# SKIP %s (%s)\n' "$name" "$SKIP_REASON" >"$log"
-		result_write "$result" SKIP "$SKIP_REASON" ""
+		result_write "$dir" SKIP "$SKIP_REASON" ""
 		return
 	fi
 
@@ -156,7 +255,7 @@ run_test()
 	timeout=${TIMEOUT:-${CFG["$name/timeout"]-$CFG_DEFAULT_TIMEOUT}}
 	T_TIMEOUT=$timeout
 
-	envfile="$LOGDIR/$name.env"
+	envfile="$dir/$name.env"
 	T_ENVFILE=$envfile
 	# Under KVM the implementation under test is the host kernel's.
 	version=$VMM_VERSION
@@ -177,30 +276,21 @@ run_test()
 		done
 	} >"$envfile"
 
+	# The VMM reads this run's own environment file; the log shows the one run_install
+	# puts beside it, so that its first line reproduces the run.
 	vmm_call command cmd
-	quote_command cmdline "${cmd[@]}"
-	printf '%s\n' "$cmdline" >"$log"
+	T_ENVFILE="$LOGDIR/$name.env"
+	vmm_call command shown
+	T_ENVFILE=$envfile
+	quote_command cmdline "${shown[@]}"
 	if [[ ! -r $T_IMAGE ]]; then
-		printf -- '--- result: FAIL (image %s missing) ---\n' "$T_IMAGE" >>"$log"
-		result_write "$result" FAIL "image $T_IMAGE missing: run make" "$cmdline"
+		printf '%s\n--- result: FAIL (image %s missing) ---\n' "$cmdline" "$T_IMAGE" >"$log"
+		result_write "$dir" FAIL "image $T_IMAGE missing: run make" "$cmdline"
 		return
 	fi
-	errfile="$LOGDIR/$name.stderr.$BASHPID"
-	run_with_timeout "$timeout" "$log" "$errfile" "${cmd[@]}"
-	verdict_decide "$log" "$RUN_RC" "$RUN_TIMED_OUT" "$timeout" "$errfile" \
-		"${CFG["$name/expect"]-}"
-	: >"$errfile.sym"
-	if [[ $R_STATUS == FAIL ]]; then
-		symbolize_run "$log" "${T_IMAGE%.*}.elf" "$(vmm_call stop_ip "$errfile")" \
-			>"$errfile.sym"
-		R_DETAIL+=$(symbolize_reason "$R_DETAIL")
+	if ! run_with_timeout "$timeout" "$dir" "${cmd[@]}"; then
+		result_write "$dir" FAIL "runner error: cannot make FIFOs in $dir" "$cmdline"
+		return
 	fi
-	{
-		cat "$errfile.sym"
-		printf -- '--- %s stderr (exit code %s) ---\n' "$VMM_NAME" "$RUN_RC"
-		cat "$errfile"
-		printf -- '--- result: %s (%s) ---\n' "$R_STATUS" "$R_DETAIL"
-	} >>"$log"
-	rm -f "$errfile" "$errfile.sym"
-	result_write "$result" "$R_STATUS" "$R_DETAIL" "$cmdline"
+	run_log "$dir" "$cmdline"
 }

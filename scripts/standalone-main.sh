@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 #
 # The main part of a standalone test (make standalone): scripts/standalone.sh copies this
-# file into each standalone/<name>, after the runner parts it uses (common, known-failures,
-# verdict, symbolize, run-test, report, vmm-qemu) and before the stanza's data: SA_NAME,
-# SA_ORIGIN, ARCH, TESTDIR, the CFG_* catalogue of that one stanza, the KF_* known failures
-# that may apply to it, and standalone_image, which prints the image. The test then runs
-# exactly as "./run_tests.sh <name>" runs it. Never sourced by run_tests.sh.
+# file into each standalone/<name>, after the runner parts it uses (common, stream, process,
+# known-failures, verdict, symbolize, run-test, report, vmm-qemu) and before the stanza's
+# data: SA_NAME, SA_ORIGIN, ARCH, TESTDIR, the CFG_* catalogue of that one stanza, the KF_*
+# known failures that may apply to it, and standalone_image, which prints the image. The
+# test then runs exactly as "./run_tests.sh <name>" runs it. Never sourced by run_tests.sh.
 # shellcheck disable=SC2034 # globals set here are read by the embedded runner parts
 
 sa_usage()
@@ -30,11 +30,60 @@ Environment: QEMU, ACCEL (tcg or kvm), MACHINE, TIMEOUT, MAX_SMP, as for run_tes
 EOF
 }
 
+# sa_unpack KEEP: set dir to KEEP (made if needed), or to a temporary directory removed on
+# exit, and unpack the image there as the runner's build directory.
+sa_unpack()
+{
+	local file
+
+	if [[ -n $1 ]]; then
+		mkdir -p "$1" || die "cannot create $1"
+		dir=$(cd "$1" && pwd) || die "cannot use $1"
+	else
+		dir=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-$SA_NAME.XXXXXX") || die "mktemp failed"
+		# shellcheck disable=SC2064 # expand now: dir is local
+		trap "rm -rf '$dir'" EXIT
+	fi
+	BUILDDIR=$dir SRCDIR=$dir LOGDIR=$dir
+	file=$dir/$TESTDIR/${CFG["$SA_NAME/file"]}
+	mkdir -p "${file%/*}" || die "cannot create ${file%/*}"
+	standalone_image >"$file" || die "cannot unpack the image into $file"
+}
+
+# sa_finish RUN: install the log the run left in its directory RUN (removed then), print it
+# (on stderr: as it is into a file, made visible on a terminal), then the verdict; a run a
+# signal stopped says so and exits 130 (SIGINT) or 143 (SIGTERM).
+sa_finish()
+{
+	local status detail cmd secs
+
+	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
+		<"$1/result" || die "no result from the run"
+	run_install "$1" "$SA_NAME"
+	rm -rf "$1"
+	if [[ -t 2 ]]; then
+		stream_visible tab <"$LOGDIR/$SA_NAME.log" >&2
+	else
+		cat "$LOGDIR/$SA_NAME.log" >&2
+	fi
+	if [[ $status == STOPPED ]]; then
+		printf '%s: interrupted by SIG%s: the test was stopped, no result\n' "$PROG" \
+			"$RUN_SIGNAL" >&2
+		[[ $RUN_SIGNAL == INT ]] && exit 130
+		exit 143
+	fi
+	report_begin 1
+	report_result "$SA_NAME" "$status" "$detail" "$cmd" "$secs"
+	[[ $status != FAIL ]]
+}
+
 standalone_main()
 {
-	local dir="" keep="" status detail cmd secs file
+	local dir="" keep="" run
 
 	PROG=$SA_NAME
+	trap 'RUN_STOP=1 RUN_SIGNAL=TERM' TERM
+	trap 'RUN_STOP=1 RUN_SIGNAL=INT' INT
 	while (($#)); do
 		case $1 in
 		-v) REPORT_VERBOSE=1 ;;
@@ -54,26 +103,11 @@ standalone_main()
 	vmm_qemu_init
 	[[ -z $ACCEL ]] || in_words "$ACCEL" "$VMM_ACCELS" ||
 		die "ACCEL must be one of: $VMM_ACCELS"
-	[[ -n $ACCEL ]] || ACCEL=$VMM_DEFAULT_ACCEL
+	sa_unpack "$keep"
+	[[ -n $ACCEL ]] || default_accel
 
-	if [[ -n $keep ]]; then
-		mkdir -p "$keep" || die "cannot create $keep"
-		dir=$(cd "$keep" && pwd) || die "cannot use $keep"
-	else
-		dir=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-$SA_NAME.XXXXXX") || die "mktemp failed"
-		# shellcheck disable=SC2064 # expand now: dir is local
-		trap "rm -rf '$dir'" EXIT
-	fi
-	BUILDDIR=$dir SRCDIR=$dir LOGDIR=$dir
-	file=$dir/$TESTDIR/${CFG["$SA_NAME/file"]}
-	mkdir -p "${file%/*}" || die "cannot create ${file%/*}"
-	standalone_image >"$file" || die "cannot unpack the image into $file"
-
-	run_test "$SA_NAME" "$dir/result"
-	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
-		<"$dir/result" || die "no result from the run"
-	cat "$dir/$SA_NAME.log" >&2
-	report_begin 1
-	report_result "$SA_NAME" "$status" "$detail" "$cmd" "$secs"
-	[[ $status != FAIL ]]
+	run=$(mktemp -d "$dir/.run.XXXXXX") || die "cannot create a directory in $dir"
+	proc_tick_open "$run" || die "cannot make a FIFO in $run"
+	run_test "$SA_NAME" "$run"
+	sa_finish "$run"
 }

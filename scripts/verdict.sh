@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Turns one run into a verdict (result protocol: docs/runner.md, DESIGN.md §2). The guest's
-# last "EXIT: STATUS=<code>" line decides: 0 is PASS, 77 is SKIP, anything else is FAIL. The
-# VMM's exit code only cross-checks it; without an EXIT line the run is a FAIL and the VMM
-# backend, the timeout and the exit code only name what happened. A stanza with
-# "expect = vm_end" instead passes when the VM ends by itself right after the guest's line
-# "INFO: vm-end expected: <what>" (verdict_vm_end). Sourced, never executed.
+# Turns one run into a verdict (result protocol: docs/result-protocol.md, docs/runner.md).
+# The guest's last "EXIT: STATUS=<code>" line decides: 0 is PASS, 77 is SKIP, anything else
+# is FAIL; a status the guest's own lines contradict (0 or 77 after a FAIL: line, 77 after
+# a PASS: line) is a FAIL that says so. The VMM's exit code only cross-checks it; without an
+# EXIT line the run is a FAIL and the VMM backend, the timeout and the exit code only name
+# what happened. A stanza with "expect = vm_end" instead passes when the VM ends by itself
+# right after the guest's line "INFO: vm-end expected: <what>" (verdict_vm_end). The facts
+# come from a scan of the whole guest output (scripts/stream.sh), not from the capped log.
+# Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 # verdict_cut TEXT: TEXT cut to 160 characters, for reasons.
@@ -19,50 +22,27 @@ verdict_cut()
 	fi
 }
 
-# verdict_scan LOG: read the guest output (LOG from its second line) into the V_* variables.
-# Plain bash, so that standalone tests (scripts/standalone.sh) need nothing but coreutils.
+# verdict_scan SCAN: load the facts stream_capture's scan (scripts/stream.sh) found in the
+# whole guest output, however long and whatever the log kept of it, into the V_* variables.
 verdict_scan()
 {
-	local line part n=0 l1="" l2="" l3=""
-	local -a parts
+	local key value
 
-	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPLINE="" V_FIRSTFAIL=""
-	V_NFAIL=0 V_NLINES=0 V_LAST="" V_VMEND=""
-	while IFS= read -r line || [[ -n $line ]]; do
-		((n++)) || continue
-		line=${line//$'\r'/}
-		case $line in
-		"EXIT: STATUS="*)
-			[[ $line =~ ^EXIT:\ STATUS=(-?[0-9]+)[[:space:]]*$ ]] &&
-				V_EXIT=${BASH_REMATCH[1]}
+	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPPED=0 V_SKIPLINE="" V_VMEND=""
+	V_NFAIL=0 V_FIRSTFAIL="" V_NPASS=0 V_FIRSTPASS="" V_NLINES=0 V_LASTLINE="" V_LAST=""
+	while IFS='=' read -r key value; do
+		case $key in
+		EXIT)
+			[[ $value =~ ^-?[0-9]+$ ]] && V_EXIT=$value
 			;;
-		"SUMMARY: "*)
-			V_SUMMARY=${line#SUMMARY: } V_TESTS=0 V_UNEXPECTED=0
-			IFS=, read -r -a parts <<<"$V_SUMMARY"
-			for part in "${parts[@]}"; do
-				part=${part#"${part%%[! ]*}"}
-				[[ $part =~ ^([0-9]+)\ tests?$ ]] &&
-					V_TESTS=$((10#${BASH_REMATCH[1]}))
-				[[ $part =~ ^([0-9]+)\ unexpected\ failures?$ ]] &&
-					V_UNEXPECTED=$((10#${BASH_REMATCH[1]}))
-			done
+		SUMMARY | SKIPLINE | VMEND | FIRSTFAIL | FIRSTPASS | LASTLINE | LAST)
+			printf -v "V_$key" '%s' "$value"
 			;;
-		"SKIP: "*) V_SKIPLINE=${line#SKIP: } ;;
-		"INFO: vm-end expected: "*) V_VMEND=$line ;;
-		"FAIL: "* | "XPASS: "*)
-			V_NFAIL=$((V_NFAIL + 1))
-			[[ -n $V_FIRSTFAIL ]] || V_FIRSTFAIL=$(verdict_cut "$line")
+		TESTS | UNEXPECTED | SKIPPED | NFAIL | NPASS | NLINES)
+			[[ $value =~ ^[0-9]{1,15}$ ]] && printf -v "V_$key" '%s' "$((10#$value))"
 			;;
 		esac
-		if [[ $line == *[![:space:]]* ]]; then
-			V_NLINES=$((V_NLINES + 1))
-			l1=$l2 l2=$l3 l3=$line
-		fi
 	done <"$1"
-	V_LASTLINE=$l3 V_LAST=""
-	for line in "$l1" "$l2" "$l3"; do
-		[[ -n $line ]] && V_LAST+="${V_LAST:+ | }$(verdict_cut "$line")"
-	done
 }
 
 # verdict_last_output: the ending of a reason for a run without an EXIT line.
@@ -80,8 +60,8 @@ verdict_noexit()
 {
 	local rc=$1 why
 
-	why=$(vmm_call noexit_reason "$rc" "$V_NLINES" "$2")
-	if [[ $why == "$VMM_NAME error: "* ]]; then
+	vmm_get why noexit_reason "$rc" "$V_NLINES" "$2"
+	if [[ $why == "$VMM_NAME error: "* || $why == "$VMM_NAME exited "* ]]; then
 		R_DETAIL=$why
 		return
 	elif [[ -n $why ]]; then
@@ -100,7 +80,7 @@ verdict_timeout()
 {
 	local why
 
-	why=$(vmm_call hang_reason "$2")
+	vmm_get why hang_reason "$2"
 	if [[ -n $why ]]; then
 		R_DETAIL="$why, killed after ${1}s"
 	else
@@ -144,13 +124,45 @@ verdict_vm_end()
 	fi
 }
 
-# verdict_decide LOG RC TIMED_OUT TIMEOUT ERRFILE [EXPECT]: set R_STATUS (PASS/FAIL/SKIP) and
+# verdict_skipped: the verdict of EXIT: STATUS=77, "every check skipped": a SKIP with the
+# last SKIP line, unless the output says that a check ran (a FAIL:, XPASS: or PASS: line,
+# unexpected failures or fewer skips than checks in the SUMMARY).
+verdict_skipped()
+{
+	local ran=$V_FIRSTFAIL
+
+	[[ -n $ran ]] || ran=$V_FIRSTPASS
+	if [[ -z $ran ]] && ((V_UNEXPECTED == 0)) &&
+		[[ -z $V_SUMMARY || $V_SKIPPED -ge $V_TESTS ]]; then
+		R_STATUS=SKIP R_DETAIL=${V_SKIPLINE:-"the guest skipped every check"}
+		return
+	fi
+	R_STATUS=FAIL
+	R_DETAIL="EXIT: STATUS=77 (every check skipped) contradicts ${V_SUMMARY:-"the output"}"
+	[[ -n $ran ]] && R_DETAIL+="; $ran"
+}
+
+# verdict_failed: the verdict of any other EXIT status (1: unexpected failures, 2: aborted):
+# a FAIL, whose reason names the failures, or says there was none to explain the status.
+verdict_failed()
+{
+	R_STATUS=FAIL
+	if ((V_NFAIL > 0 || V_UNEXPECTED > 0)); then
+		R_DETAIL=${V_SUMMARY:-"EXIT: STATUS=$V_EXIT"}
+		[[ -n $V_FIRSTFAIL ]] && R_DETAIL+="; $V_FIRSTFAIL"
+		return
+	fi
+	R_DETAIL="EXIT: STATUS=$V_EXIT with ${V_SUMMARY:+"$V_SUMMARY and "}no FAIL: or XPASS: line"
+	R_DETAIL+=$(verdict_last_output)
+}
+
+# verdict_decide SCAN RC TIMED_OUT TIMEOUT ERRFILE [EXPECT]: set R_STATUS (PASS/FAIL/SKIP) and
 # R_DETAIL. EXPECT is the stanza's expect key (vm_end, or empty for the EXIT line protocol).
 verdict_decide()
 {
-	local log=$1 rc=$2 timed_out=$3 timeout=$4 errfile=$5 outcome=${6-} code
+	local scan=$1 rc=$2 timed_out=$3 timeout=$4 errfile=$5 outcome=${6-} code
 
-	verdict_scan "$log"
+	verdict_scan "$scan"
 	# A guest that does not make the call (the function is absent) skips the usual way.
 	if [[ $outcome == vm_end && ! ($V_EXIT == 77 && -z $V_VMEND) ]]; then
 		verdict_vm_end "$rc" "$timed_out" "$timeout" "$errfile"
@@ -172,7 +184,7 @@ verdict_decide()
 		verdict_noexit "$rc" "$errfile"
 		return
 	fi
-	code=$(vmm_call exit_code "$V_EXIT")
+	vmm_get code exit_code "$V_EXIT"
 	if [[ $rc != "$code" ]]; then
 		R_STATUS=FAIL
 		R_DETAIL="the guest printed EXIT: STATUS=$V_EXIT"
@@ -187,18 +199,18 @@ verdict_decide()
 			R_STATUS=FAIL
 			R_DETAIL="EXIT: STATUS=0 contradicts $V_SUMMARY"
 			R_DETAIL+="; ${V_FIRSTFAIL:-no FAIL line}"
+		elif ((V_SKIPPED >= V_TESTS)); then
+			R_STATUS=FAIL
+			R_DETAIL="EXIT: STATUS=0 contradicts $V_SUMMARY: every check skipped"
 		else
 			R_STATUS=PASS R_DETAIL=$V_SUMMARY
 		fi
 		;;
 	77)
-		R_STATUS=SKIP R_DETAIL=${V_SKIPLINE:-"the guest skipped every check"}
+		verdict_skipped
 		;;
 	*)
-		R_STATUS=FAIL
-		R_DETAIL=${V_SUMMARY:-"EXIT: STATUS=$V_EXIT"}
-		[[ -n $V_FIRSTFAIL ]] && R_DETAIL+="; $V_FIRSTFAIL"
-		[[ -z $V_SUMMARY && -z $V_FIRSTFAIL ]] && R_DETAIL+=$(verdict_last_output)
+		verdict_failed
 		;;
 	esac
 }

@@ -11,7 +11,8 @@
 #   vmm_<vmm>_command ARRAY    fill ARRAY with the command running test T_* (see run-test.sh)
 #   vmm_<vmm>_exit_code S      print the VMM exit code that goes with "EXIT: STATUS=S"
 #   vmm_<vmm>_noexit_reason RC NLINES ERRFILE   why the VMM ended without an EXIT line
-#                              ("<VMM_NAME> error: ..." for the VMM's own failure to start)
+#                              ("<VMM_NAME> error: ..." for the VMM's own failure to start,
+#                              "<VMM_NAME> exited ..." when that is all there is to say)
 #   vmm_<vmm>_vm_ended RC ERRFILE              true if the VMM ended because the guest powered
 #                                              off or reset the VM (expect = vm_end)
 #   vmm_<vmm>_hang_reason ERRFILE              what a guest killed by the timeout did, if known
@@ -143,15 +144,18 @@ vmm_qemu_exit_code()
 	esac
 }
 
-# vmm_qemu_noexit_reason RC NLINES ERRFILE: with -no-reboot QEMU exits 0 when the guest
-# resets, which is what a triple fault does on x86, or powers off (PSCI, SBI, SIGP STOP)
-# elsewhere; on s390x 1 with "Guest crashed" is a guest panic; else 1 with no output is
-# QEMU's own error.
+# vmm_qemu_noexit_reason RC NLINES ERRFILE: a QEMU that printed nothing at all, neither
+# guest output nor stderr, and exited is only said to be so (QEMU=/bin/true does that). With
+# -no-reboot QEMU exits 0 when the guest resets, which is what a triple fault does on x86,
+# or powers off (PSCI, SBI, SIGP STOP) elsewhere; on s390x 1 with "Guest crashed" is a guest
+# panic; else 1 with no output is QEMU's own error.
 vmm_qemu_noexit_reason()
 {
 	local rc=$1 nlines=$2 errfile=$3 line why
 
-	if ((rc == 0)); then
+	if ((nlines == 0 && rc < 128)) && [[ ! -s $errfile ]]; then
+		printf 'QEMU exited %s with no output at all' "$rc"
+	elif ((rc == 0)); then
 		case $ARCH in
 		x86_64 | i386) printf 'triple fault or reset' ;;
 		s390x) printf 'stopped or reset without an EXIT line' ;;

@@ -44,7 +44,7 @@ arch_command()
 {
 	printf '%s\n' -machine "$2,accel=tcg" -nodefaults -display none -serial stdio "${@:4}" \
 		-no-reboot -m 256 -smp 2 -cpu "$3" -kernel "$SRC/$TR_TESTDIR/ok.flat" \
-		-append "x 'y z'" -initrd "$SRC/logs/cmd.env" -foo bar
+		-append "x 'y z'" -initrd @ENV@ -foo bar
 }
 
 # test_arch ARCH MACHINE CPU WORDING [OPTION...]: the cases on one arch; WORDING names a run

@@ -67,7 +67,7 @@ resolution" 'exit 0'
 	expect_rc "bochs: exit status 1 when a test failed" 1
 	expect_line "bochs: PASS" "$OUT" "PASS plain (1 tests)"
 	want=$(printf '%s\n' --elf "$SRC/x86/ok.flat" --smp 2 --cpu corei7_skylake_x --mem 256 \
-		--args 'a "b c"' --env "$SRC/logs/plain.env" --timeout 120 --bochs "$TR_FAKE")
+		--args 'a "b c"' --env @ENV@ --timeout 120 --bochs "$TR_FAKE")
 	expect_eq "bochs: the bochs-boot.sh command line" "$want" "$(cat "$rec/plain.args")"
 	expect_grep "bochs: cpu is the Bochs model, bochs_params come last" \
 		"$(tr '\n' ' ' <"$rec/amd.args")" "--cpu ryzen .* --mem 512 --ips 50000000 $"

@@ -16,8 +16,8 @@ sa_run()
 	ERR=$(<"$WORK/sa.stderr")
 }
 
-# sa_coreutils_path DIR: DIR holding links to bash and the coreutils commands only; prints
-# DIR, or the normal PATH when dpkg cannot list coreutils.
+# sa_coreutils_path DIR: DIR holding links to bash, awk and the coreutils commands only;
+# prints DIR, or the normal PATH when dpkg cannot list coreutils.
 sa_coreutils_path()
 {
 	local dir=$1 f
@@ -31,6 +31,7 @@ sa_coreutils_path()
 		[[ $f == @(/bin|/usr/bin)/* && -x $f && ! -d $f ]] && ln -sf "$f" "$dir/"
 	done < <(dpkg -L coreutils)
 	ln -sf "$(command -v bash)" "$dir/bash"
+	ln -sf "$(realpath "$(command -v awk)")" "$dir/awk"
 	printf '%s' "$dir"
 }
 
@@ -92,8 +93,8 @@ test_standalone()
 	expect_eq "standalone: environment and known failures" "$want" "$(cat "$rec/pass.env")"
 	line=$(tr '\n' ' ' <"$rec/pass.args")
 	expect_grep "standalone: the QEMU command of the stanza" "$line" \
-		"-smp 2 -cpu max -kernel /[^ ]+/x86/ok.flat -append a \"b c\" 'd' -initrd \
-/[^ ]+/pass.env -foo x y $"
+		"-smp 2 -cpu max -kernel /[^ ]+/x86/ok.flat -append a \"b c\" 'd' -initrd @ENV@ \
+-foo x y $"
 	FAKE_QEMU_VERSION=8.1.0 FAKE_QEMU_RECORD=$rec sa_run "$WORK/elsewhere/pass"
 	expect_eq "standalone: known failures follow the VMM version at run time" \
 		"KNOWN_FAIL_0=b: *" "$(tail -n 1 "$rec/pass.env")"

@@ -13,10 +13,17 @@
 #   hang          never exit (the runner's timeout must kill it)
 #   kill SIGNAL   die from SIGNAL
 #   exit N        exit with status N (the default at the end is 0)
-# With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line) to DIR/<test>.args and the
-# environment file given with -initrd or --env to DIR/<test>.env.
+#   outb TEXT     print TEXT with printf's %b escapes (\033, \r, \x07, ...) and a newline
+#   errb TEXT     the same on stderr
+#   deaf          from now on ignore SIGTERM (only SIGKILL stops it)
+#   flood N TEXT  print the line TEXT N times
+#   bytes N       print N bytes "x" without a line end
+# With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line; the path given with -initrd
+# or --env, which is private to each run, as @ENV@) to DIR/<test>.args, that path to
+# DIR/<test>.envpath, the environment file to DIR/<test>.env and its pid to DIR/<test>.pid.
 
 set -u
+shopt -s extglob
 
 case ${1-} in
 --version)
@@ -46,8 +53,13 @@ while IFS= read -r line; do
 	[[ $line == HVPROBE_TEST=* ]] && test=${line#HVPROBE_TEST=}
 done <"$initrd"
 if [[ -n ${FAKE_QEMU_RECORD-} ]]; then
-	printf '%s\n' "$@" >"$FAKE_QEMU_RECORD/$test.args"
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		[[ ${args[i]} == "$initrd" && ${args[i - 1]} == @(-initrd|--env) ]] && args[i]=@ENV@
+	done
+	printf '%s\n' "${args[@]}" >"$FAKE_QEMU_RECORD/$test.args"
+	printf '%s\n' "$initrd" >"$FAKE_QEMU_RECORD/$test.envpath"
 	cp "$initrd" "$FAKE_QEMU_RECORD/$test.env"
+	printf '%s\n' "$$" >"$FAKE_QEMU_RECORD/$test.pid"
 fi
 
 while IFS= read -r line || [[ -n $line ]]; do
@@ -56,6 +68,11 @@ while IFS= read -r line || [[ -n $line ]]; do
 	text=${text# }
 	case $verb in
 	out) printf '%s\n' "$text" ;;
+	outb) printf '%b\n' "$text" ;;
+	errb) printf '%b\n' "$text" >&2 ;;
+	deaf) trap '' TERM ;;
+	flood) yes -- "${text#* }" | head -n "${text%% *}" ;;
+	bytes) head -c "$text" /dev/zero | tr '\0' x ;;
 	outcr) printf '%s\r\n' "$text" ;;
 	err) printf '%s\n' "$text" >&2 ;;
 	sleep) sleep "$text" ;;

@@ -247,8 +247,13 @@ test_guest_interface()
 		-nodefaults -display none -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -no-reboot -m 256 -smp 3 -cpu max \
 		-kernel "$SRC/x86/ok.flat" -append "a b  'c'" \
-		-initrd "$SRC/logs/envtest.env" -foo "x y" -bar z)
+		-initrd @ENV@ -foo "x y" -bar z)
 	expect_eq "QEMU command line" "${want#*$'\n'}" "$(cat "$rec/envtest.args")"
+	want=private
+	[[ $(<"$rec/envtest.envpath") == "$SRC/logs/envtest.env" ]] && want=logs/envtest.env
+	cmp -s "$rec/envtest.env" "$SRC/logs/envtest.env" && want+=", then logs/envtest.env"
+	expect_eq "the VMM reads the run's own environment file, then logs/envtest.env" \
+		"private, then logs/envtest.env" "$want"
 	expect_grep "cpu and machine keys, extra_params alias" \
 		"$(tr '\n' ' ' <"$rec/cputest.args")" \
 		"-machine q35,accel=tcg .* -cpu qemu64,\+svm .* -m 512 $"
