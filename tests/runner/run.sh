@@ -8,8 +8,10 @@
 # cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
 # crash.sh in cases-crash.sh; expect = vm_end in cases-vm-end.sh; the Bochs backend in
 # cases-bochs.sh; standalone scripts in cases-standalone.sh; the QEMU command line and exit
-# codes of arm64, riscv64 and s390x in cases-arches.sh. One line per check, then
-# "runner-tests: N passed, N failed".
+# codes of arm64, riscv64 and s390x in cases-arches.sh; the runner under stress (concurrent
+# runs, contradicting statuses, control bytes, floods, fallbacks, interruptions, terminals,
+# damaged standalone scripts) in cases-stress.sh and cases-stress2.sh. One line per check,
+# then "runner-tests: N passed, N failed".
 
 set -u -o pipefail
 
@@ -29,6 +31,10 @@ source "$TR_HERE/cases-bochs.sh" || exit 2
 source "$TR_HERE/cases-standalone.sh" || exit 2
 # shellcheck source=tests/runner/cases-arches.sh disable=SC1091
 source "$TR_HERE/cases-arches.sh" || exit 2
+# shellcheck source=tests/runner/cases-stress.sh disable=SC1091
+source "$TR_HERE/cases-stress.sh" || exit 2
+# shellcheck source=tests/runner/cases-stress2.sh disable=SC1091
+source "$TR_HERE/cases-stress2.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -292,4 +298,12 @@ test_guest_interface
 test_cfg_errors
 test_kf_errors
 test_selection
+test_stress_concurrent
+test_stress_status
+test_stress_visible
+test_stress_flood
+test_stress_fallbacks
+test_stress_interrupt
+test_stress_tty
+test_stress_standalone
 tr_summary
