@@ -76,6 +76,36 @@ test_stress_interrupt()
 1..4
 Bail out! interrupted by SIGINT: 2 tests (hang1, hang2) stopped while running, 2 tests \
 (hang3, hang4) not run" "$OUT"
+	stop_standalone
+}
+
+# A standalone script stopped by SIGINT while its VMM hangs: 130, said, nothing left.
+stop_standalone()
+{
+	local pid i vmm
+
+	(cd "$SRC" && bash scripts/standalone.sh hang1) 2>/dev/null
+	rm -rf "$WORK/rec-stop" "$WORK/tmp-stop"
+	mkdir -p "$WORK/rec-stop" "$WORK/tmp-stop"
+	(exec env --default-signal=INT QEMU="$TR_FAKE" ACCEL=tcg FAKE_QEMU_RECORD="$WORK/rec-stop" \
+		TMPDIR="$WORK/tmp-stop" "$SRC/standalone/hang1" >"$WORK/stop.out" \
+		2>"$WORK/stop.err") &
+	pid=$!
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $WORK/rec-stop/hang1.pid ]] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	wait "$pid"
+	RC=$?
+	vmm=$(<"$WORK/rec-stop/hang1.pid")
+	expect_eq "standalone SIGINT: exit 130, one line, no verdict" \
+		"130 hang1: interrupted by SIGINT: the test was stopped, no result" \
+		"$RC $(tail -n 1 "$WORK/stop.err")$(<"$WORK/stop.out")"
+	expect_eq "standalone SIGINT: the log says it was stopped" 1 \
+		"$(grep -c -- '^--- interrupted after' "$WORK/stop.err")"
+	expect_eq "standalone SIGINT: no VMM, no temporary file left" "" \
+		"$(kill -0 "$vmm" 2>/dev/null && echo "VMM $vmm")$(ls -A "$WORK/tmp-stop")"
 }
 
 # On a terminal (a pty captured by script), every verdict is a whole line of the byte
