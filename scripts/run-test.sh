@@ -66,7 +66,7 @@ result_write()
 	local detail cmd secs
 
 	text_visible detail "${3//$'\n'/ }"
-	text_visible cmd "$4"
+	text_visible cmd "$4" 65536
 	run_elapsed secs
 	printf '%s\n%s\n%s\n%s\n' "$2" "$detail" "$cmd" "$secs" >"$1/result"
 }

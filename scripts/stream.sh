@@ -234,19 +234,21 @@ stream_visible()
 	LC_ALL=C awk -v tab="$tab" "$STREAM_AWK_LIB"'{ sub(/\r+$/, ""); vprint($0, tab, 0) }'
 }
 
-# text_visible VAR TEXT: set VAR to TEXT made visible (see visible() above), on one line,
-# cut after 2000 bytes ("..."): it is for reasons and commands, never for whole logs.
+# text_visible VAR TEXT [MAX]: set VAR to TEXT made visible (see visible() above), on one
+# line, cut after MAX bytes (default 2000) with "...": it is for reasons and commands,
+# never for whole logs.
 text_visible()
 {
 	local -n tv_out=$1
+	local max=${3:-2000}
 
-	if [[ $2 == *([ -~]) && ${#2} -le 2000 ]]; then
+	if [[ $2 == *([ -~]) && ${#2} -le $max ]]; then
 		tv_out=$2
 	else
-		tv_out=$(printf '%s' "$2" | LC_ALL=C awk "$STREAM_AWK_LIB"'
+		tv_out=$(printf '%s' "$2" | LC_ALL=C awk -v max="$max" "$STREAM_AWK_LIB"'
 			{ t = t (NR > 1 ? "\\x0a" : "") $0 }
 			END {
-				if (length(t) > 2000) t = substr(t, 1, 1997) "..."
+				if (length(t) > max) t = substr(t, 1, max - 3) "..."
 				printf "%s", visible(t, 0)
 			}')
 	fi
