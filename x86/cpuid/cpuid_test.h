@@ -23,6 +23,14 @@
 /* Size of the legacy region plus the XSAVE header (SDM vol. 1, 13.4). */
 #define XSAVE_LEGACY_SIZE	576
 
+/*
+ * Ends the message of a check whose outcome, under KVM, the host CPU
+ * decides rather than the VMM (guest code running on it natively, or a
+ * CPUID bit passed through from it); known-failures.txt keys such entries
+ * on host conditions.
+ */
+#define HOST_DECIDES	" (host CPU decides under KVM)"
+
 enum cpu_vendor { VENDOR_UNKNOWN, VENDOR_INTEL, VENDOR_AMD, VENDOR_HYGON, VENDOR_CENTAUR };
 
 /* The 12-character vendor string of @leaf (0 or 0x80000000): EBX, EDX, ECX. */
