@@ -90,7 +90,8 @@ static void handlers(void)
 	asm volatile("brk #1");
 	asm volatile("brk #2");
 	report_eq(2, brk_count, "installed BRK handler ran once per BRK");
-	install_exception_handler(ESR_EC_BRK64, old);
+	if (install_exception_handler(ESR_EC_BRK64, old) != count_brk)
+		report_abort("install_exception_handler did not return the handler it replaced");
 }
 
 static uint64_t user_mrs_el1(uint64_t arg)

@@ -35,9 +35,9 @@ uint64_t selftest_cpu_hwid(void);
 int selftest_ran_on(int cpu);
 
 /*
- * pt_map() @size bytes RW at @virt to @phys as leaves of @level (1: 4 KiB,
- * 2: 2 MiB), or abort: a check through the mapping means nothing without it,
- * and lib, not the VMM, would be at fault.
+ * pt_map() @size bytes RW at unmapped @virt to @phys as leaves of @level (1:
+ * 4 KiB, 2: 2 MiB), as pt_walk() confirms, or abort: a check through the
+ * mapping means nothing without it, and lib, not the VMM, would be at fault.
  */
 void selftest_map(uintptr_t virt, uint64_t phys, size_t size, int level);
 

@@ -78,7 +78,8 @@ static void handlers(void)
 	asm volatile("ud2");
 	asm volatile("ud2");
 	report_eq(2, handled, "installed #UD handler ran once per UD2");
-	install_exception_handler(UD_VECTOR, old);
+	if (install_exception_handler(UD_VECTOR, old) != count_ud)
+		report_abort("install_exception_handler did not return the handler it replaced");
 }
 
 static uint64_t user_cpl(uint64_t arg)
