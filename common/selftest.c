@@ -17,7 +17,7 @@
  * tests/unit/test-subtest.c and tests/unit/test-alloc.c.
  *
  * Specs: the arch's own (its selftest.c names them): MPIDR_EL1 and PSCI
- * CPU_ON (target_cpu, DEN0022 5.6) on arm64, the local APIC ID and the MADT
+ * CPU_ON (DEN0022, CPU_ON: target_cpu) on arm64, the local APIC ID and the MADT
  * (ACPI 6.5 5.2.12.2) with INIT-SIPI-SIPI (SDM vol. 3A 9.4.4) on x86.
  * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
  * "quoted=two words" (checks that quoting survives the command line).
