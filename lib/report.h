@@ -22,7 +22,11 @@ int report_prefix_depth(void);
  *
  * A check that matches a known-failure glob from the environment
  * (KNOWN_FAIL_<n>) is reported as XFAIL when it fails and as XPASS (an
- * unexpected pass, counted as a failure) when it passes.
+ * unexpected pass, counted as a failure) when it passes; either line ends
+ * with the entry's tag " [known-failures.txt:<line>]" (KNOWN_AT_<n>). An
+ * entry with a pin (KNOWN_GOT_<n>) makes a failure an XFAIL only when the
+ * typed check's actual value matches the pin, else a FAIL that says what the
+ * entry expected. The first entry (lowest <n>) whose glob matches decides.
  */
 bool report(bool pass, const char *fmt, ...) __printf(2, 3);
 void report_pass(const char *fmt, ...) __printf(1, 2);
@@ -80,8 +84,21 @@ int report_summary(void);
  */
 void report_vm_end_expected(const char *what);
 
-/* Known failures from the environment; called once at startup. */
+/*
+ * Known failures from the environment (KNOWN_FAIL_, KNOWN_CRASH_, KNOWN_AT_,
+ * KNOWN_GOT_ <n>); called once at startup. Malformed variables abort.
+ */
 void report_init_known_failures(void);
+
+/**
+ * report_known_crash() - a subtest known to crash or hang this VMM
+ * @subtest: the subtest's name
+ *
+ * When the first KNOWN_CRASH_<n> glob matching @subtest exists, reports
+ * "XFAIL: @subtest: not run, known to crash this VMM [<KNOWN_AT_<n>>]".
+ * Return: true when it did (the caller must not run the subtest).
+ */
+bool report_known_crash(const char *subtest);
 
 /* Leave the VM: prints SUMMARY and EXIT: STATUS=, then the port's exit. */
 void __noreturn exit(int code);
