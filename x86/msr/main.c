@@ -132,16 +132,17 @@ void check_rdmsr_gp(uint32_t msr, const char *fmt, ...)
 
 void check_range(uint64_t v, uint64_t lo, uint64_t hi, const char *fmt, ...)
 {
-	char msg[200];
+	bool pass = v >= lo && v <= hi;
+	char e[40] = "", a[24] = "";
 	va_list ap;
 
+	if (!pass) {
+		snprintf(e, sizeof(e), "%#lx..%#lx", lo, hi);
+		snprintf(a, sizeof(a), "%#lx", v);
+	}
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport_decoded(pass, e, a, fmt, ap);
 	va_end(ap);
-	if (v >= lo && v <= hi)
-		report_pass("%s", msg);
-	else
-		report_fail("%s (expected %#lx..%#lx, got %#lx)", msg, lo, hi, v);
 }
 
 void check_absent(uint32_t msr, const char *name, const char *why)
