@@ -467,6 +467,23 @@ bool report_eq_u64(uint64_t expected, uint64_t actual, bool hex, const char *fmt
 	return pass;
 }
 
+bool report_range_u64(uint64_t lo, uint64_t hi, uint64_t actual, bool hex, const char *fmt, ...)
+{
+	bool pass = actual >= lo && actual <= hi;
+	char e[52] = "", a[24] = "";
+	va_list ap;
+
+	if (!pass) {
+		snprintf(e, sizeof(e), hex ? "%#llx..%#llx" : "%llu..%llu",
+			 (unsigned long long)lo, (unsigned long long)hi);
+		snprintf(a, sizeof(a), hex ? "%#llx" : "%llu", (unsigned long long)actual);
+	}
+	va_start(ap, fmt);
+	vreport_decoded(pass, e, a, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
 bool report_exc(exinfo_t expected, exinfo_t actual, const char *fmt, ...)
 {
 	bool pass = expected == actual;
