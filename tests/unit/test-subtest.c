@@ -418,7 +418,7 @@ static bool aborts(const char *cmdline, const char *env, size_t len)
 
 static void test_limits(void)
 {
-	static char line[8192], blob[16384];
+	static char line[8192], blob[16384 + 64];
 	size_t n = 0;
 
 	/* 63 arguments after argv[0] fit, 64 do not */
@@ -439,12 +439,13 @@ static void test_limits(void)
 	}
 	CHECK(aborts(line, NULL, 0), "too many bytes of arguments reach report_abort");
 
-	memset(blob, '\n', 9000);
-	CHECK(aborts("", blob, 9000), "an environment blob over 8 KiB reaches report_abort");
-	for (n = 0; n < 129; n++)
+	memset(blob, '\n', sizeof(blob));
+	CHECK(!aborts("", blob, 16383), "an environment blob of 16 KiB - 1 fits");
+	CHECK(aborts("", blob, 16384), "an environment blob of 16 KiB reaches report_abort");
+	for (n = 0; n < 257; n++)
 		snprintf(blob + n * 8, 9, "V%04zu=1\n", n);
-	CHECK(!aborts("", blob, 128 * 8), "128 variables fit");
-	CHECK(aborts("", blob, 129 * 8), "129 variables reach report_abort");
+	CHECK(!aborts("", blob, 256 * 8) && hv_getenv("V0255"), "256 variables fit");
+	CHECK(aborts("", blob, 257 * 8), "257 variables reach report_abort");
 }
 
 int main(int argc, char **argv)
