@@ -162,8 +162,8 @@ static void intr_run(struct svm_test_ctx *ctx)
 	svm_report_exit(ctx->guest, r->exit, "pending interrupt with %s: %s", r->what,
 			r->exit == SVM_EXIT_INTR ? "VMEXIT_INTR" : "masked, guest runs to VMMCALL");
 	if (r->exit == SVM_EXIT_INTR)
-		report(ctx->scratch[0] < GUARD_LOOPS,
-		       "VMEXIT_INTR comes before the guest's loop ends (%s)", r->what);
+		report_in_range(0, GUARD_LOOPS - 1, ctx->scratch[0],
+				"VMEXIT_INTR comes before the guest's loop ends (%s)", r->what);
 	report_eq(0, d.taken_at_exit, "the guest does not take the interrupt (%s)", r->what);
 	report(d.pending_exit, "the interrupt is still pending after #VMEXIT (%s)", r->what);
 	report_eq(1, d.taken_after, "the host takes it once with GIF=1 and IF=1 (%s)", r->what);
@@ -464,8 +464,8 @@ static void smi_run(struct svm_test_ctx *ctx)
 	if (smram)
 		smm_handler_install(NULL, bios);
 	svm_report_exit(ctx->guest, SVM_EXIT_SMI, "self-SMI with the SMI intercept exits");
-	report(ctx->scratch[0] < GUARD_LOOPS,
-	       "VMEXIT_SMI comes before the guest's loop ends");
+	report_in_range(0, GUARD_LOOPS - 1, ctx->scratch[0],
+			"VMEXIT_SMI comes before the guest's loop ends");
 	report_eq(1, d.after, "the intercepted SMI stays pending: the host enters SMM once "
 		  "at STGI");
 }
