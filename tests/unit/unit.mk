@@ -14,7 +14,7 @@ HOSTCC ?= cc
 
 BUILD_UNIT := tests/unit
 UNIT_SRC := $(SRCDIR)/tests/unit
-UNIT_TESTS := printf string glob alloc subtest devicetree report
+UNIT_TESTS := printf string glob alloc subtest devicetree report extable vm setup
 UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
 
 # Which lib/ objects each test links with.
@@ -26,6 +26,10 @@ UNIT_LIBS_alloc := alloc string
 UNIT_LIBS_subtest := subtest argv glob string
 UNIT_LIBS_devicetree := devicetree string
 UNIT_LIBS_report := report argv glob string printf
+UNIT_LIBS_extable := extable
+UNIT_LIBS_vm := vm string
+# The rest of what lib/setup.c calls is stubbed in test-setup.c.
+UNIT_LIBS_setup := setup
 
 # Sanitizers when the host toolchain has them; probed once, and only when
 # a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
@@ -44,10 +48,14 @@ $(BUILD_UNIT)/lib-argv.o $(BUILD_UNIT)/lib-subtest.o $(BUILD_UNIT)/lib-report.o:
 	UNIT_LIB_CFLAGS += -Dgetenv=hv_getenv -Denviron=hv_environ
 # report.c's exit() is the guest's; its glob_match() calls are counted by the test.
 $(BUILD_UNIT)/lib-report.o: UNIT_LIB_CFLAGS += -Dexit=hv_exit -Dglob_match=unit_glob_match
+# The linker's table bounds become pointers test-extable.c aims at its buffer.
+$(BUILD_UNIT)/lib-extable.o: UNIT_LIB_CFLAGS += '-D__extable_start=(*unit_extable_start)' \
+	'-D__extable_end=(*unit_extable_end)'
+$(BUILD_UNIT)/lib-setup.o: UNIT_LIB_CFLAGS += -Dexit=hv_exit -Dmain=hv_main
 
 UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
 	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv \
-	devicetree report))
+	devicetree report extable vm setup))
 
 $(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
