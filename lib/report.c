@@ -14,12 +14,13 @@
  *                            detail (optional, KNOWN_FAIL_ only)
  * A check is decided by the first entry (lowest <n>) whose glob matches it.
  *
- * Cost: rather than running every glob on every line, each glob's literal head (up
- * to its first wildcard) is compared with the report prefix once per prefix
- * change, which leaves a mask of the entries that can match at all under
- * this prefix; a line runs glob_match() only for those whose literal head
- * also agrees with its message. Typed checks format their expected and
- * actual values only when they fail, the only time they are printed.
+ * Cost: rather than running every glob on every line, each glob's literal
+ * head (up to its first wildcard) is compared with the report prefix once
+ * per prefix change, which leaves a mask of the entries that can match at
+ * all under this prefix; a line runs glob_match() only for those whose
+ * literal head agrees with its message and whose literal tail (after the
+ * last wildcard) ends it. Typed checks format their expected and actual
+ * values only when they fail, the only time they are printed.
  */
 #include "arch.h"
 #include "report.h"
@@ -38,12 +39,15 @@ struct known {
 	const char *got;	/* KNOWN_GOT_<n> or NULL */
 	const char *at;		/* KNOWN_AT_<n> or NULL */
 	unsigned int lit;	/* length of the glob's literal head */
+	unsigned int tail;	/* length of its literal tail (after the last wildcard) */
+	unsigned int len;	/* strlen(glob) */
 	bool crash;
 };
 
 static struct spinlock report_lock;
 static char prefix[PREFIX_LEN];
 static unsigned int prefix_ends[PREFIX_DEPTH];
+static unsigned int prefix_len;	/* strlen(prefix) */
 static int depth;
 static unsigned int tests, failures, xfailures, kfailures, skipped;
 static struct known known[MAX_KNOWN];
@@ -80,6 +84,16 @@ static unsigned int literal_head(const char *glob)
 	return strcspn(glob, "*?[\\");
 }
 
+/* Length of @glob's tail after its last '*', '?', '[', ']' or '\' (all of it if none). */
+static unsigned int literal_tail(const char *glob)
+{
+	size_t n = strlen(glob), t = 0;
+
+	while (t < n && !strchr("*?[]\\", glob[n - 1 - t]))
+		t++;
+	return t;
+}
+
 static void known_add(unsigned long n, const char *glob, bool crash)
 {
 	struct known *k;
@@ -95,7 +109,8 @@ static void known_add(unsigned long n, const char *glob, bool crash)
 	for (i = nr_known; i > 0 && known[i - 1].n > n; i--)
 		known[i] = known[i - 1];
 	k = &known[i];
-	*k = (struct known){ .n = n, .glob = glob, .crash = crash, .lit = literal_head(glob) };
+	*k = (struct known){ .n = n, .glob = glob, .crash = crash, .lit = literal_head(glob),
+			     .tail = literal_tail(glob), .len = strlen(glob) };
 	nr_known++;
 }
 
@@ -125,7 +140,7 @@ static void known_attach(const char *e)
 /* Which KNOWN_FAIL_ entries can match a check under the current prefix. */
 static void known_prefix_changed(void)
 {
-	unsigned int plen = strlen(prefix);
+	unsigned int plen = prefix_len;
 
 	known_here = 0;
 	for (int i = 0; i < nr_known; i++) {
@@ -159,15 +174,17 @@ void report_init_known_failures(void)
 	known_prefix_changed();
 }
 
-/* The entry deciding the check @full ("prefix: message"), or NULL. */
-static const struct known *known_match(const char *full)
+/* The entry deciding the check @full ("prefix: message", @len bytes), or NULL. */
+static const struct known *known_match(const char *full, size_t len)
 {
-	unsigned int plen = prefix[0] ? strlen(prefix) + 2 : 0;
+	unsigned int plen = prefix_len ? prefix_len + 2 : 0;
 
 	for (uint64_t m = known_here; m; m &= m - 1) {
 		const struct known *k = &known[__builtin_ctzll(m)];
 
 		if (k->lit > plen && strncmp(k->glob + plen, full + plen, k->lit - plen))
+			continue;
+		if (k->tail > len || memcmp(k->glob + k->len - k->tail, full + len - k->tail, k->tail))
 			continue;
 		if (glob_match(k->glob, full))
 			return k;
@@ -198,6 +215,7 @@ void report_prefix_pushf(const char *fmt, ...)
 		len += vsnprintf(prefix + len, sizeof(prefix) - len, fmt, ap);
 	va_end(ap);
 	prefix_ends[depth++] = MIN(len, sizeof(prefix) - 1);
+	prefix_len = prefix_ends[depth - 1];
 	known_prefix_changed();
 	spin_unlock(&report_lock);
 }
@@ -210,7 +228,8 @@ void report_prefix_pop(void)
 		report_abort("report_prefix_pop() with an empty prefix stack");
 	}
 	depth--;
-	prefix[depth ? prefix_ends[depth - 1] : 0] = 0;
+	prefix_len = depth ? prefix_ends[depth - 1] : 0;
+	prefix[prefix_len] = 0;
 	known_prefix_changed();
 	spin_unlock(&report_lock);
 }
@@ -227,15 +246,43 @@ static const char *const kind_str[] = {
 	[K_XFAIL] = "XFAIL", [K_XPASS] = "XPASS", [K_KFAIL] = "KFAIL",
 };
 
-/* Format "prefix: message" into @buf. */
-static void format_check(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	size_t n = 0;
+/* A line being built; @n is strlen(@buf). */
+struct line {
+	char buf[LINE_LEN];
+	size_t n;
+};
 
-	if (prefix[0])
-		n = snprintf(buf, len, "%s: ", prefix);
-	if (n < len)
-		vsnprintf(buf + n, len - n, fmt, ap);
+/* Append to @l, truncating like snprintf to @max bytes (at most LINE_LEN). */
+static void line_vadd(struct line *l, size_t max, const char *fmt, va_list ap)
+{
+	size_t n;
+
+	if (l->n + 1 >= max)
+		return;
+	n = l->n + vsnprintf(l->buf + l->n, max - l->n, fmt, ap);
+	l->n = MIN(n, max - 1);
+}
+
+static void __printf(2, 3) line_add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	line_vadd(l, LINE_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Format "prefix: message" into @l, at most MSG_LEN bytes: what known failures match. */
+static void format_check(struct line *l, const char *fmt, va_list ap)
+{
+	l->n = 0;
+	l->buf[0] = 0;
+	if (prefix_len) {
+		memcpy(l->buf, prefix, prefix_len);
+		memcpy(l->buf + prefix_len, ": ", 3);
+		l->n = prefix_len + 2;
+	}
+	line_vadd(l, MSG_LEN, fmt, ap);
 }
 
 static void emit(enum kind k, const char *line)
@@ -267,37 +314,25 @@ static void emit(enum kind k, const char *line)
 	printf("%s: %s\n", kind_str[k], line);
 }
 
-/* Append to the line in @buf (@len bytes), truncating like snprintf. */
-static void __printf(3, 4) append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (n < len)
-		vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * A failed check matching @k, an entry that pins the actual value: XFAIL
  * when @actual matches the pin, else a FAIL saying what the entry expected.
  */
 static enum kind pinned(const struct known *k, const char *expected, const char *actual,
-			char *line, size_t len)
+			struct line *l)
 {
 	const char *at = k->at ? k->at : "the known failure";
 
 	if (!actual) {
-		append(line, len, " (%s expects got %s; the check reports no value)", at, k->got);
+		line_add(l, " (%s expects got %s; the check reports no value)", at, k->got);
 		return K_FAIL;
 	}
 	if (!glob_match(k->got, actual)) {
-		append(line, len, " (expected %s, got %s; %s expects got %s)", expected, actual,
-		       at, k->got);
+		line_add(l, " (expected %s, got %s; %s expects got %s)", expected, actual, at,
+			 k->got);
 		return K_FAIL;
 	}
-	append(line, len, " (expected %s, got %s)", expected, actual);
+	line_add(l, " (expected %s, got %s)", expected, actual);
 	return K_XFAIL;
 }
 
@@ -310,18 +345,18 @@ static bool vreport_detail(bool pass, bool xfail, bool kfail, const char *expect
 			   const char *actual, const char *fmt, va_list ap)
 {
 	const struct known *k = NULL;
-	char line[LINE_LEN];
+	struct line line;
 	enum kind kind;
 
 	spin_lock(&report_lock);
-	format_check(line, MSG_LEN, fmt, ap);
+	format_check(&line, fmt, ap);
 	if (!xfail && !kfail && known_here)
-		k = known_match(line);
+		k = known_match(line.buf, line.n);
 	if (k && !pass && k->got) {
-		kind = pinned(k, expected, actual, line, sizeof(line));
+		kind = pinned(k, expected, actual, &line);
 	} else {
 		if (!pass && actual)
-			append(line, sizeof(line), " (expected %s, got %s)", expected, actual);
+			line_add(&line, " (expected %s, got %s)", expected, actual);
 		if (xfail || k)
 			kind = pass ? K_XPASS : K_XFAIL;
 		else if (kfail)
@@ -330,8 +365,8 @@ static bool vreport_detail(bool pass, bool xfail, bool kfail, const char *expect
 			kind = pass ? K_PASS : K_FAIL;
 	}
 	if (k && k->at && kind != K_FAIL)
-		append(line, sizeof(line), " [%s]", k->at);
-	emit(kind, line);
+		line_add(&line, " [%s]", k->at);
+	emit(kind, line.buf);
 	spin_unlock(&report_lock);
 	return pass;
 }
@@ -343,11 +378,11 @@ static bool vreport(bool pass, bool xfail, bool kfail, const char *fmt, va_list 
 
 static void vreport_kind(enum kind k, const char *fmt, va_list ap)
 {
-	char full[MSG_LEN];
+	struct line line;
 
 	spin_lock(&report_lock);
-	format_check(full, sizeof(full), fmt, ap);
-	emit(k, full);
+	format_check(&line, fmt, ap);
+	emit(k, line.buf);
 	spin_unlock(&report_lock);
 }
 
@@ -502,13 +537,13 @@ bool report_exc(exinfo_t expected, exinfo_t actual, const char *fmt, ...)
 
 void report_abort(const char *fmt, ...)
 {
-	char full[MSG_LEN];
+	struct line line;
 	va_list ap;
 
 	va_start(ap, fmt);
-	format_check(full, sizeof(full), fmt, ap);
+	format_check(&line, fmt, ap);
 	va_end(ap);
-	printf("ABORT: %s\n", full);
+	printf("ABORT: %s\n", line.buf);
 	arch_abort_trap();
 }
 

@@ -769,9 +769,19 @@ static void body_cost(void)
 
 /*
  * glob_match() may run for an entry only when the line starts with the
- * entry's literal head (its text up to the first wildcard), in entry order
- * until the first match: count exactly that.
+ * entry's literal head (its text up to the first wildcard) and ends with its
+ * literal tail (after the last one), in entry order until the first match:
+ * count exactly that.
  */
+static bool ends_with_tail(const char *line, const char *g)
+{
+	size_t n = strlen(g), t = 0, len = strlen(line);
+
+	while (t < n && !strchr("*?[]\\", g[n - 1 - t]))
+		t++;
+	return t <= len && !memcmp(g + n - t, line + len - t, t);
+}
+
 static unsigned long cost_expected(unsigned long *xfails)
 {
 	unsigned long calls = 0;
@@ -785,7 +795,8 @@ static unsigned long cost_expected(unsigned long *xfails)
 				for (size_t k = 0; k < ARRAY_SIZE(cost_globs); k++) {
 					const char *g = cost_globs[k];
 
-					if (strncmp(g, line, strcspn(g, "*?[\\")))
+					if (strncmp(g, line, strcspn(g, "*?[\\")) ||
+					    !ends_with_tail(line, g))
 						continue;
 					calls++;
 					if (glob_match(g, line)) {
