@@ -184,7 +184,8 @@ static const struct known *known_match(const char *full, size_t len)
 
 		if (k->lit > plen && strncmp(k->glob + plen, full + plen, k->lit - plen))
 			continue;
-		if (k->tail > len || memcmp(k->glob + k->len - k->tail, full + len - k->tail, k->tail))
+		if (k->tail > len ||
+		    memcmp(k->glob + k->len - k->tail, full + len - k->tail, k->tail))
 			continue;
 		if (glob_match(k->glob, full))
 			return k;
