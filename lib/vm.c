@@ -129,6 +129,27 @@ static int best_level(uintptr_t virt, uint64_t phys, size_t left, bool only_4k)
 	return 1;
 }
 
+static void free_tables(uint64_t *table, int level);
+
+/*
+ * Point @pte (at @level, for @virt) at a leaf. A table it pointed at is
+ * freed after every page it mapped was flushed: it cannot be reached from
+ * the root any more.
+ */
+static void set_leaf(pt_root_t root, uint64_t *pte, uint64_t leaf, uintptr_t virt, int level)
+{
+	uint64_t old = *pte;
+
+	*pte = leaf;
+	if (level == 1 || !arch_pte_present(old) || arch_pte_is_leaf(old, level)) {
+		flush(root, virt);
+		return;
+	}
+	for (uint64_t off = 0; off < level_size(level); off += 4096)
+		flush(root, virt + off);
+	free_tables(table_of(old), level - 1);
+}
+
 int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
 		unsigned int flags, bool only_4k)
 {
@@ -137,8 +158,8 @@ int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
 	while (size) {
 		int level = best_level(virt, phys, size, only_4k);
 
-		*get_pte(root, virt, level) = arch_pte_leaf(phys, flags, level);
-		flush(root, virt);
+		set_leaf(root, get_pte(root, virt, level), arch_pte_leaf(phys, flags, level), virt,
+			 level);
 		virt += level_size(level);
 		phys += level_size(level);
 		size -= level_size(level);
@@ -225,7 +246,9 @@ static void free_tables(uint64_t *table, int level)
 	for (unsigned int i = 0; i < table_entries(level) && level > 1; i++)
 		if (arch_pte_present(table[i]) && !arch_pte_is_leaf(table[i], level))
 			free_tables(table_of(table[i]), level - 1);
-	free_pages(table, table_order(level));
+	/* Tables from a port's static boot pool are not the allocator's to take back. */
+	if (page_alloc_owns(table))
+		free_pages(table, table_order(level));
 }
 
 void pt_root_free(pt_root_t root)
