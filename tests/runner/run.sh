@@ -29,6 +29,8 @@ source "$TR_HERE/cases-bochs.sh" || exit 2
 source "$TR_HERE/cases-standalone.sh" || exit 2
 # shellcheck source=tests/runner/cases-arches.sh disable=SC1091
 source "$TR_HERE/cases-arches.sh" || exit 2
+# shellcheck source=tests/runner/cases-kf.sh disable=SC1091
+source "$TR_HERE/cases-kf.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -240,8 +242,11 @@ test_guest_interface()
 	EOF
 	FAKE_QEMU_RECORD=$rec tr_run "$SRC"
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_FAIL_1=second glob' 'KNOWN_CRASH_2=int3_*')
-	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_ globs" "$want" \
+		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_AT_0=known-failures.txt:2' \
+		'KNOWN_FAIL_1=second glob' 'KNOWN_AT_1=known-failures.txt:6' \
+		'KNOWN_CRASH_2=int3_*' 'KNOWN_AT_2=known-failures.txt:8')
+	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_/KNOWN_AT_ lines" \
+		"$want" \
 		"$(cat "$rec/envtest.env")"
 	want=$(printf '%s\n' "$TR_FAKE" -machine pc,accel=tcg -bios /usr/share/qemu/qboot.rom \
 		-nodefaults -display none -serial stdio \
@@ -257,7 +262,8 @@ test_guest_interface()
 		"^$TR_FAKE -machine pc,accel=tcg .* -foo 'x y' -bar z$"
 	FAKE_QEMU_VERSION=8.0.0 FAKE_QEMU_RECORD=$rec tr_run "$SRC" envtest
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=never' 'KNOWN_FAIL_1=second glob')
+		'KNOWN_FAIL_0=never' 'KNOWN_AT_0=known-failures.txt:5' 'KNOWN_FAIL_1=second glob' \
+		'KNOWN_AT_1=known-failures.txt:6')
 	expect_eq "known failures follow the VMM version" "$want" "$(cat "$rec/envtest.env")"
 
 	verdict_tree
@@ -286,5 +292,9 @@ test_skips
 test_guest_interface
 test_cfg_errors
 test_kf_errors
+test_kf_syntax
+test_kf_host
+test_kf_cpuinfo
+test_kf_real
 test_selection
 tr_summary
