@@ -53,7 +53,7 @@ kc_entry()
 kc_run()
 {
 	local job=$1 result=$2 name=${1%.crash*} line=${1##*.crash} i at glob status detail cmd
-	local secs
+	local secs what
 
 	i=$(kc_entry "$line") || die "no known-failures entry at line $line"
 	glob=${KF_GLOB[i]} at="$KF_NAME:$line"
@@ -63,18 +63,17 @@ kc_run()
 	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
 		<"$result" || return 0
 	[[ $status == SKIP ]] && return 0
+	what=$detail status=FAIL
 	if [[ -n $V_EXIT ]]; then
-		status=FAIL
-		detail="XPASS: crash:$glob no longer crashes $VMM_NAME ($detail);"
+		detail="XPASS: crash:$glob no longer crashes $VMM_NAME ($what);"
 		detail+=" remove or narrow $at"
-	elif [[ $detail == "$VMM_NAME error: "* ]]; then
-		status=FAIL detail="the subtest was not reached: $detail ($at)"
+	elif [[ $what == "$VMM_NAME error: "* ]]; then
+		detail="the subtest was not reached: $what ($at)"
 	elif [[ -n $V_FIRSTCHECK ]]; then
-		status=FAIL
 		detail="crash:$glob covers checks that do not crash: '$V_FIRSTCHECK' came before"
-		detail+=" the crash ($detail); split the subtest ($at)"
+		detail+=" the crash ($what); split the subtest ($at)"
 	else
-		status=PASS detail="still crashes: $detail; $at crash:$glob"
+		status=PASS detail="still crashes: $what; $at crash:$glob"
 	fi
 	printf '%s\n%s\n%s\n%s\n' "$status" "$detail" "$cmd" "$secs" >"$result"
 }
