@@ -2,8 +2,10 @@
 #
 # Top level: builds every test image of the configured arch.
 #   all        images $(TESTDIR)/<name>.flat (and .elf for symbols)
-#   check      host unit tests, runner tests, then the catalogue under
-#              every VMM/accelerator present (see scripts/check.sh)
+#   check      installs what it needs as root (scripts/deps.sh), then host unit tests,
+#              runner tests, the CI files (scripts/ci-check.sh), the catalogue under
+#              every VMM/accelerator present with the known-failures audit and the
+#              known crashes (scripts/check.sh)
 #   style      formatting and shellcheck (scripts/style.sh)
 #   clean
 # A test is $(TESTDIR)/<name>.c, or a folder $(TESTDIR)/<name>/ of .c files.
@@ -108,6 +110,7 @@ include $(SRCDIR)/tests/unit/unit.mk
 check: all
 	$(MAKE) --no-print-directory check-unit
 	bash $(SRCDIR)/tests/runner/run.sh
+	bash $(SRCDIR)/scripts/ci-check.sh
 	bash $(SRCDIR)/scripts/check.sh
 
 style:
