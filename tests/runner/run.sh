@@ -8,7 +8,10 @@
 # cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
 # crash.sh in cases-crash.sh; expect = vm_end in cases-vm-end.sh; the Bochs backend in
 # cases-bochs.sh; standalone scripts in cases-standalone.sh; the QEMU command line and exit
-# codes of arm64, riscv64 and s390x in cases-arches.sh. One line per check, then
+# codes of arm64, riscv64 and s390x in cases-arches.sh; host-aware known failures in
+# cases-kf.sh; --known-crashes, aborts and runs where nothing could start in cases-kc.sh;
+# the first run's installs in cases-firstrun.sh; the known-failures audit in
+# cases-audit.sh; the CI files in cases-ci.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -31,6 +34,14 @@ source "$TR_HERE/cases-standalone.sh" || exit 2
 source "$TR_HERE/cases-arches.sh" || exit 2
 # shellcheck source=tests/runner/cases-kf.sh disable=SC1091
 source "$TR_HERE/cases-kf.sh" || exit 2
+# shellcheck source=tests/runner/cases-kc.sh disable=SC1091
+source "$TR_HERE/cases-kc.sh" || exit 2
+# shellcheck source=tests/runner/cases-firstrun.sh disable=SC1091
+source "$TR_HERE/cases-firstrun.sh" || exit 2
+# shellcheck source=tests/runner/cases-audit.sh disable=SC1091
+source "$TR_HERE/cases-audit.sh" || exit 2
+# shellcheck source=tests/runner/cases-ci.sh disable=SC1091
+source "$TR_HERE/cases-ci.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -296,5 +307,11 @@ test_kf_syntax
 test_kf_host
 test_kf_cpuinfo
 test_kf_real
+test_known_crashes
+test_aborts
+test_nothing_ran
+test_first_run
+test_audit
+test_ci_files
 test_selection
 tr_summary
