@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The result protocol of DESIGN §2: one line per check, a SUMMARY line and
+ * The result protocol (docs/result-protocol.md): one line per check, a SUMMARY line and
  * the EXIT line, identical on every arch. Known failures come from the
  * environment (KNOWN_FAIL_<n>=<glob over "prefix: message">), written by the
  * runner from known-failures.txt for the VMM in use.
