@@ -6,7 +6,8 @@
 # pinned, KNOWN_AT_ tags), host conditions against faked hosts (HVPROBE_HOST), the probe built
 # only when an entry needs it, /proc/cpuinfo parsing, and the real known-failures.txt with
 # unittests.cfg: which KNOWN_FAIL_ globs the cpuid stanza gets under kvm-pvm on Intel and AMD
-# hosts with and without each probed instruction. Sourced by tests/runner/run.sh.
+# hosts with and without each probed instruction; standalone scripts selecting by host at
+# run time. Sourced by tests/runner/run.sh (after cases-standalone.sh).
 
 test_kf_syntax()
 {
@@ -233,4 +234,38 @@ test_kf_real_state()
 	kf_has "real: XCR0 0x3 (no AVX): not the AVX row" "$globs" 0 "SSE.AVX"
 	globs=$(kf_real "vendor:AuthenticAMD")
 	kf_has "real: no XSAVE on the host: no XCR0 entry" "$globs" 0 "XCR0|XGETBV"
+}
+
+# Standalone scripts select entries with host conditions at run time, on the machine that
+# runs them, with the probe they carry (sa_run: tests/runner/cases-standalone.sh).
+test_kf_standalone()
+{
+	local rec=$WORK/rec-kfsa
+
+	mkdir -p "$rec"
+	tr_tree "$SRC"
+	tr_passing "$SRC" ok
+	printf '[a]\nfile = ok.flat\n' >"$SRC/unittests.cfg"
+	printf '%s\n' 'qemu | tcg | * | vendor:FakeVendor | a | f: * | a faked host only' \
+		'qemu | tcg | * | !vendor:FakeVendor | a | o: * | any other host' \
+		>"$SRC/known-failures.txt"
+	(cd "$SRC" && bash scripts/standalone.sh a) 2>/dev/null
+	# shellcheck disable=SC2034 # read by sa_run
+	SA_PATH=$PATH
+	HVPROBE_HOST="vendor:FakeVendor" FAKE_QEMU_RECORD=$rec sa_run "$SRC/standalone/a"
+	expect_eq "standalone: host conditions at run time (a faked host)" "KNOWN_FAIL_0=f: *" \
+		"$(grep KNOWN_FAIL "$rec/a.env")"
+	FAKE_QEMU_RECORD=$rec sa_run "$SRC/standalone/a"
+	expect_eq "standalone: host conditions at run time (this host)" "KNOWN_FAIL_0=o: *" \
+		"$(grep KNOWN_FAIL "$rec/a.env")"
+	if [[ $(uname -m) == x86_64 ]] && command -v cc >/dev/null 2>&1; then
+		expect_eq "standalone: the probe it carries runs (no warning)" "" \
+			"$(grep 'probe unavailable' <<<"$ERR")"
+	fi
+	rm -f "$SRC/hostcpu-probe"
+	(cd "$SRC" && HOSTCC=false bash scripts/standalone.sh a) 2>/dev/null
+	sa_run "$SRC/standalone/a"
+	expect_eq "standalone: a script without the probe says so once, and runs" \
+		"1 PASS a (1 tests)" "$(grep -c 'has none (made on another arch or without cc)' \
+		<<<"$ERR") $OUT"
 }

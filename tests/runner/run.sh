@@ -307,6 +307,7 @@ test_kf_syntax
 test_kf_host
 test_kf_cpuinfo
 test_kf_real
+test_kf_standalone
 test_known_crashes
 test_aborts
 test_nothing_ran
