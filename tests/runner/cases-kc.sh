@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Runner tests of ./run_tests.sh --known-crashes (scripts/known-crashes.sh), of verdicts of
-# guests that abort (ABORT: lines, scripts/verdict.sh), and of runs in which nothing could
-# start (no VMM, no accelerator). Sourced by tests/runner/run.sh.
+# guests that abort (ABORT: lines, scripts/verdict.sh), of runs in which nothing could
+# start (no VMM, no accelerator), and of -g values never expanded as file globs. Sourced by
+# tests/runner/run.sh.
 
 # The known-crash runs: each crash: entry's subtest alone, its verdict per entry.
 test_known_crashes()
@@ -139,6 +140,9 @@ test_nothing_ran()
 	expect_rc "nothing ran: no VMM: exit status 2" 2
 	expect_eq "nothing ran: one line says so" "run_tests.sh: nothing ran: 1 of 2 could not \
 start (/nonexistent/qemu-system-x86_64 not found (apt-get install qemu-system-x86))" "$ERR"
+	tr_run "$SRC" -l -g '*'
+	expect_eq "-g '*' is a group name, never a glob over the files here" \
+		"2 run_tests.sh: unknown group '*': no stanza of unittests.cfg has it" "$RC $ERR"
 	tr_run "$SRC" b
 	expect_rc "nothing ran, but only because of a legitimate skip: exit status 0" 0
 	tr_run "$SRC"
