@@ -114,14 +114,15 @@ run_with_timeout()
 		sleep "$secs" &
 		wpid=$!
 	fi
-	wait -n -p done_pid "$vpid" ${wpid:+"$wpid"}
+	# 2>/dev/null: bash's "Aborted" notice of a VMM killed by a signal (the verdict says it).
+	wait -n -p done_pid "$vpid" ${wpid:+"$wpid"} 2>/dev/null
 	rc=$?
 	if [[ -n $wpid && $done_pid == "$wpid" ]]; then
 		RUN_TIMED_OUT=1
 		kill -TERM "$vpid" 2>/dev/null
 		sleep 3 &
 		gpid=$!
-		wait -n -p done_pid "$vpid" "$gpid"
+		wait -n -p done_pid "$vpid" "$gpid" 2>/dev/null
 		if [[ $done_pid == "$gpid" ]]; then
 			kill -KILL "$vpid" 2>/dev/null
 			wait "$vpid" 2>/dev/null
