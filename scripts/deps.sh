@@ -10,8 +10,9 @@
 # both; check and all: every VMM of the arch and the tools of the project's own tests.
 # Nothing missing: silent, exit 0. Missing, as root: one line on stderr saying what it
 # installs, apt-get's output in a log shown only if it fails. Missing, as another user, or
-# with --print, or when installing fails: the exact apt-get line on stderr, exit 1. NAME
-# prefixes the messages (default deps.sh).
+# with --print, or when installing fails: the exact apt-get line on stderr, exit 1; but a
+# package that only makes runs faster (qboot, for vmm and run) is a one-line hint there,
+# exit 0. NAME prefixes the messages (default deps.sh).
 set -eu
 
 prog=deps.sh
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-need=()
+need=() optional=()
 want() {
 	# want <command> <debian package>
 	command -v "$1" >/dev/null 2>&1 || need+=("$2")
@@ -71,7 +72,13 @@ qemu | all)
 	want "qemu-system-$qemu" "$qemu_pkg"
 	# qboot is the fast x86 firmware; Debian ships it in qemu-system-data.
 	if [ "$arch" = x86_64 ]; then
-		[ -e /usr/share/qemu/qboot.rom ] || need+=(qemu-system-data)
+		# Without it QEMU boots SeaBIOS, seconds slower: only make check requires it.
+		if [ ! -e /usr/share/qemu/qboot.rom ]; then
+			case "$task" in
+			vmm | run) optional+=(qemu-system-data) ;;
+			*) need+=(qemu-system-data) ;;
+			esac
+		fi
 	fi
 	;;
 esac
@@ -99,10 +106,18 @@ check | all)
 	;;
 esac
 
+root=1
+[ "$print_only" -eq 0 ] && [ "$(id -u)" -eq 0 ] || root=0
+if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ] && [ "$root" -eq 0 ]; then
+	echo "$prog: hint: installing ${optional[*]} makes runs faster (apt-get install" \
+		"${optional[*]})" >&2
+	exit 0
+fi
+need+=("${optional[@]}")
 [ ${#need[@]} -eq 0 ] && exit 0
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 line="apt-get install -y --no-install-recommends ${need[*]}"
-if [ "$print_only" -eq 1 ] || [ "$(id -u)" -ne 0 ]; then
+if [ "$root" -eq 0 ]; then
 	echo "$prog: missing packages; as root run: apt-get update && $line" >&2
 	exit 1
 fi
