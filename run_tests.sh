@@ -4,13 +4,21 @@
 # hvprobe test runner: runs the stanzas of unittests.cfg under a VMM, one verdict line per
 # test, kvm-unit-tests compatible. Builds first when needed. See docs/runner.md.
 
+# wait -n -p (the parallel loop) came with bash 5.1: say so before anything else fails.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 501)); then
+	echo "run_tests.sh: needs bash 5.1 or later (this is $BASH_VERSION)" >&2
+	exit 2
+fi
 set -u -o pipefail
+# No pathname expansion: option values (-g '*') and catalogue words are never file globs.
+set -f
 shopt -s extglob
 
 PROG=run_tests.sh
 SELF=$(realpath "${BASH_SOURCE[0]}")
 SRCDIR=${SELF%/*}
-for part in common cfg known-failures build verdict symbolize run-test report junit; do
+for part in common cfg known-failures hostcpu build verdict symbolize run-test report junit \
+	known-crashes; do
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/$part.sh" || exit 2
 done
@@ -35,7 +43,13 @@ Options:
   --vmm VMM            the VMM to run under: qemu (default) or bochs
   --shard K/N          run only the K-th of N slices of the selection (CI matrices)
   --junit FILE         also write the results as JUnit XML to FILE
+  --known-crashes      instead, run each crash: subtest of known-failures.txt selected here
+                       alone: PASS if it still crashes, FAIL if it passes now (XPASS) or
+                       reports checks before it crashes
   -h, --help           this help
+
+As root, missing Debian packages the run needs are installed first (one line on stderr
+says which); as another user the apt-get line is printed and nothing is run.
 
 Environment:
   QEMU      QEMU binary (default qemu-system-<arch>)
@@ -55,7 +69,7 @@ parse_args()
 {
 	local arg
 
-	OPT_GROUPS="" OPT_ALL=0 OPT_LIST=0 OPT_JOBS="" OPT_SHARD="" NAMES=()
+	OPT_GROUPS="" OPT_ALL=0 OPT_LIST=0 OPT_JOBS="" OPT_SHARD="" OPT_CRASHES=0 NAMES=()
 	VMM=qemu
 	while (($#)); do
 		arg=$1
@@ -78,6 +92,7 @@ parse_args()
 		--vmm=*) VMM=${arg#--vmm=} ;;
 		--shard=*) OPT_SHARD=${arg#--shard=} ;;
 		--junit=*) REPORT_JUNIT=${arg#--junit=} ;;
+		--known-crashes) OPT_CRASHES=1 ;;
 		-a) OPT_ALL=1 ;;
 		-l) OPT_LIST=1 ;;
 		-t) REPORT_FORMAT=tap ;;
@@ -153,18 +168,43 @@ select_tests()
 	return 0
 }
 
-# reap_one: wait for one running test, print its verdict.
+# reap_one: wait for one running test, print its verdict. NOSTART counts the tests skipped
+# because the VMM or the accelerator cannot start here, NOSTART_WHY has the first reason.
 reap_one()
 {
-	local pid="" name status detail cmd secs
+	local pid="" name status detail cmd secs class=""
 
 	wait -n -p pid "${!RUNNING[@]}"
 	[[ -n $pid ]] || die "lost track of the running tests"
 	name=${RUNNING[$pid]}
 	unset "RUNNING[$pid]"
-	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
-		<"$RESULTS/$name" || status=FAIL detail="runner error: no result" cmd="" secs=0
+	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs &&
+		{ IFS= read -r class || :; }; } <"$RESULTS/$name" ||
+		status=FAIL detail="runner error: no result" cmd="" secs=0
+	if [[ $status == SKIP && $class == nostart ]]; then
+		NOSTART=$((NOSTART + 1))
+		NOSTART_WHY=${NOSTART_WHY:-$detail}
+	fi
 	report_result "$name" "$status" "$detail" "$cmd" "$secs"
+}
+
+# install_deps: as root, install the Debian packages this run needs (scripts/deps.sh): make
+# and the compiler when the build is not configured yet (configure needs the compiler, the
+# build follows), and the VMM unless QEMU or BOCHS names a binary of the user's own. Dies
+# with the apt-get line when they are missing and cannot be installed, before building.
+install_deps()
+{
+	local cfg_arch task=vmm vmm=$VMM
+
+	cfg_arch=$(sed -n 's/^ARCH=//p' "$PWD/config.mak" 2>/dev/null) ||
+		cfg_arch=$(sed -n 's/^ARCH=//p' "$SRCDIR/config.mak" 2>/dev/null)
+	if [[ ! -f $PWD/config.mak && ! -f $SRCDIR/config.mak ]]; then
+		task=run
+	fi
+	[[ $VMM == qemu && -n ${QEMU-} || $VMM == bochs && -n ${BOCHS-} ]] && vmm=none
+	[[ $task == vmm && $vmm == none ]] && return 0
+	bash "$SRCDIR/scripts/deps.sh" --as "$PROG" "$task" "${cfg_arch:-$(uname -m)}" "$vmm" ||
+		exit 2
 }
 
 stop_all()
@@ -178,15 +218,32 @@ stop_all()
 	exit 130
 }
 
+# host_prepare: describe the host CPU once, here, when a known-failures entry with host
+# conditions may apply to a selected test (its runs, in subshells, reuse the description).
+host_prepare()
+{
+	local name
+
+	for name in "${SELECTED[@]}"; do
+		kf_host_needed "$VMM" "${CFG["$name/accel"]:-$ACCEL}" "$name" || continue
+		host_describe
+		((REPORT_VERBOSE)) && printf '%s: host: %s\n' "$PROG" "$HOST_WORDS" >&2
+		break
+	done
+	return 0
+}
+
 main()
 {
-	local name jobs
+	local name jobs run_fn=run_test
+	local -a jobs_list images=()
 	declare -gA RUNNING=()
 
 	parse_args "$@"
 	check_env
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/vmm-$VMM.sh" || exit 2
+	((OPT_LIST)) || install_deps
 	build_setup
 	cfg_parse "$SRCDIR/unittests.cfg" || exit 2
 	kf_parse "$SRCDIR/known-failures.txt" || exit 2
@@ -199,26 +256,30 @@ main()
 	[[ -z $ACCEL ]] || in_words "$ACCEL" "$VMM_ACCELS" ||
 		die "ACCEL=$ACCEL: $VMM_NAME has only: $VMM_ACCELS"
 	[[ -n $ACCEL ]] || ACCEL=$VMM_DEFAULT_ACCEL
-	if ((${#SELECTED[@]})); then
-		local -a images=()
-		for name in "${SELECTED[@]}"; do
-			images+=("$BUILDDIR/$TESTDIR/${CFG["$name/file"]}")
-		done
-		build_if_needed "${images[@]}"
+	host_prepare
+	jobs_list=("${SELECTED[@]}")
+	if ((OPT_CRASHES)); then
+		kc_jobs
+		jobs_list=("${KC_JOBS[@]}") run_fn=kc_run
 	fi
+	for name in "${jobs_list[@]}"; do
+		images+=("$BUILDDIR/$TESTDIR/${CFG["${name%.crash+([0-9])}/file"]}")
+	done
+	((${#images[@]})) && build_if_needed "${images[@]}"
 	LOGDIR=$BUILDDIR/logs
 	mkdir -p "$LOGDIR" || die "cannot create $LOGDIR"
 	RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-run.XXXXXX") || die "mktemp failed"
 	trap 'rm -rf "$RESULTS"' EXIT
 	trap stop_all INT TERM
 	jobs=${OPT_JOBS:-$(nproc_online)}
+	NOSTART=0 NOSTART_WHY=""
 
-	report_begin "${#SELECTED[@]}"
-	for name in "${SELECTED[@]}"; do
+	report_begin "${#jobs_list[@]}"
+	for name in "${jobs_list[@]}"; do
 		while ((${#RUNNING[@]} >= jobs)); do
 			reap_one
 		done
-		run_test "$name" "$RESULTS/$name" &
+		"$run_fn" "$name" "$RESULTS/$name" &
 		RUNNING[$!]=$name
 		report_running "${RUNNING[@]}"
 	done
@@ -227,6 +288,11 @@ main()
 		report_running "${RUNNING[@]}"
 	done
 	report_end
+	if ((REPORT_PASSED + REPORT_FAILED == 0 && NOSTART > 0)); then
+		printf '%s: nothing ran: %s of %s could not start (%s)\n' "$PROG" "$NOSTART" \
+			"${#jobs_list[@]}" "$NOSTART_WHY" >&2
+		exit 2
+	fi
 	((REPORT_FAILED == 0))
 }
 

@@ -20,38 +20,41 @@ vmm_call()
 	"$fn" "$@"
 }
 
-# result_write FILE STATUS DETAIL COMMAND: the record run_tests.sh reads back, with the
-# seconds since run_test started.
+# result_write FILE STATUS DETAIL COMMAND [CLASS]: the record run_tests.sh reads back, with
+# the seconds since run_test started; CLASS "nostart" marks a skip because the VMM or the
+# accelerator cannot start here.
 result_write()
 {
 	local us=$((10#${EPOCHREALTIME//[!0-9]/} - 10#${T_START//[!0-9]/}))
 
-	printf '%s\n%s\n%s\n%d.%03d\n' "$2" "${3//$'\n'/ }" "$4" $((us / 1000000)) \
-		$((us / 1000 % 1000)) >"$1"
+	printf '%s\n%s\n%s\n%d.%03d\n%s\n' "$2" "${3//$'\n'/ }" "$4" $((us / 1000000)) \
+		$((us / 1000 % 1000)) "${5-}" >"$1"
 }
 
 # run_skip_reason NAME: set SKIP_REASON to why stanza NAME must be skipped (empty if it can
-# run) and the T_* variables describing the run.
+# run), SKIP_CLASS to "nostart" when the VMM or accelerator cannot start here, and the T_*
+# variables describing the run.
 run_skip_reason()
 {
 	local name=$1 want check path value actual
 
-	SKIP_REASON=""
+	SKIP_REASON="" SKIP_CLASS=nostart
 	want=${CFG["$name/vmm"]-}
 	if [[ -n $want ]] && ! in_words "$VMM" "$want"; then
-		SKIP_REASON="$want only"
+		SKIP_REASON="$want only" SKIP_CLASS=""
 		return
 	fi
 	SKIP_REASON=$VMM_MISSING
 	[[ -n $SKIP_REASON ]] && return
 	want=${CFG["$name/accel"]-}
 	if [[ -n $want && -n $ACCEL_SET && $want != "$ACCEL" ]]; then
-		SKIP_REASON="$want only, running $ACCEL"
+		SKIP_REASON="$want only, running $ACCEL" SKIP_CLASS=""
 		return
 	fi
 	T_ACCEL=${want:-$ACCEL}
 	SKIP_REASON=$(vmm_call accel_problem "$T_ACCEL")
 	[[ -n $SKIP_REASON ]] && return
+	SKIP_CLASS=""
 	want=${CFG["$name/machine"]-}
 	if [[ -n $want && -n $MACHINE && $want != "$MACHINE" ]]; then
 		SKIP_REASON="$want only, MACHINE=$MACHINE"
@@ -111,14 +114,15 @@ run_with_timeout()
 		sleep "$secs" &
 		wpid=$!
 	fi
-	wait -n -p done_pid "$vpid" ${wpid:+"$wpid"}
+	# 2>/dev/null: bash's "Aborted" notice of a VMM killed by a signal (the verdict says it).
+	wait -n -p done_pid "$vpid" ${wpid:+"$wpid"} 2>/dev/null
 	rc=$?
 	if [[ -n $wpid && $done_pid == "$wpid" ]]; then
 		RUN_TIMED_OUT=1
 		kill -TERM "$vpid" 2>/dev/null
 		sleep 3 &
 		gpid=$!
-		wait -n -p done_pid "$vpid" "$gpid"
+		wait -n -p done_pid "$vpid" "$gpid" 2>/dev/null
 		if [[ $done_pid == "$gpid" ]]; then
 			kill -KILL "$vpid" 2>/dev/null
 			wait "$vpid" 2>/dev/null
@@ -135,46 +139,40 @@ run_with_timeout()
 	RUN_RC=$rc
 }
 
-# run_test NAME RESULT: run stanza NAME; write its verdict to the file RESULT.
+# run_test NAME RESULT: run stanza NAME; write its verdict to the file RESULT. A known-crash
+# run (scripts/known-crashes.sh) sets RUN_JOB (the name of its log and environment files),
+# RUN_ARG (a subtest glob added to test_args), RUN_KF_LINE (the known-failures.txt line
+# left out of the environment) and RUN_TIMEOUT_MAX (a cap on the timeout).
 run_test()
 {
-	local name=$1 result=$2 log envfile errfile cmdline timeout check i version
-	local -a cmd known
+	local name=$1 result=$2 job=${RUN_JOB:-$1} log envfile errfile cmdline timeout
+	local -a cmd
 
 	T_START=$EPOCHREALTIME T_NAME=$name T_ACCEL="" T_MACHINE="" T_SMP=1 T_CPU=""
-	log="$LOGDIR/$name.log"
+	log="$LOGDIR/$job.log"
 	run_skip_reason "$name"
 	if [[ -n $SKIP_REASON ]]; then
-		printf '# SKIP %s (%s)\n' "$name" "$SKIP_REASON" >"$log"
-		result_write "$result" SKIP "$SKIP_REASON" ""
+		printf '# SKIP %s (%s)\n' "$job" "$SKIP_REASON" >"$log"
+		result_write "$result" SKIP "$SKIP_REASON" "" "$SKIP_CLASS"
 		return
 	fi
 
 	T_IMAGE="$BUILDDIR/$TESTDIR/${CFG["$name/file"]}"
 	T_ARGS=${CFG["$name/test_args"]-}
+	[[ -n ${RUN_ARG-} ]] && T_ARGS+="${T_ARGS:+ }$RUN_ARG"
 	split_words T_PARAMS "${CFG["$name/${VMM}_params"]-}"
 	timeout=${TIMEOUT:-${CFG["$name/timeout"]-$CFG_DEFAULT_TIMEOUT}}
+	if [[ -n ${RUN_TIMEOUT_MAX-} ]] && ((timeout == 0 || timeout > RUN_TIMEOUT_MAX)); then
+		timeout=$RUN_TIMEOUT_MAX
+	fi
 	T_TIMEOUT=$timeout
 
-	envfile="$LOGDIR/$name.env"
+	envfile="$LOGDIR/$job.env"
 	T_ENVFILE=$envfile
-	# Under KVM the implementation under test is the host kernel's.
-	version=$VMM_VERSION
-	[[ $T_ACCEL == kvm ]] && version=$(uname -r)
-	kf_select known "$VMM" "$T_ACCEL" "$version" "$name"
 	{
 		printf 'HVPROBE_TEST=%s\nHVPROBE_VMM=%s\n' "$name" "$VMM"
 		printf 'HVPROBE_ACCEL=%s\n' "$T_ACCEL"
-		i=0
-		for check in "${known[@]}"; do
-			# "crash:<subtest glob>": subtests not to run (they kill this VMM).
-			if [[ $check == crash:* ]]; then
-				printf 'KNOWN_CRASH_%s=%s\n' "$i" "${check#crash:}"
-			else
-				printf 'KNOWN_FAIL_%s=%s\n' "$i" "$check"
-			fi
-			i=$((i + 1))
-		done
+		kf_env "$VMM" "$T_ACCEL" "$name" "${RUN_KF_LINE-}"
 	} >"$envfile"
 
 	vmm_call command cmd
@@ -185,7 +183,7 @@ run_test()
 		result_write "$result" FAIL "image $T_IMAGE missing: run make" "$cmdline"
 		return
 	fi
-	errfile="$LOGDIR/$name.stderr.$BASHPID"
+	errfile="$LOGDIR/$job.stderr.$BASHPID"
 	run_with_timeout "$timeout" "$log" "$errfile" "${cmd[@]}"
 	verdict_decide "$log" "$RUN_RC" "$RUN_TIMED_OUT" "$timeout" "$errfile" \
 		"${CFG["$name/expect"]-}"

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Turns one run into a verdict (result protocol: docs/runner.md, DESIGN.md §2). The guest's
-# last "EXIT: STATUS=<code>" line decides: 0 is PASS, 77 is SKIP, anything else is FAIL. The
-# VMM's exit code only cross-checks it; without an EXIT line the run is a FAIL and the VMM
-# backend, the timeout and the exit code only name what happened. A stanza with
+# Turns one run into a verdict (result protocol: docs/runner.md, docs/result-protocol.md).
+# The guest's last "EXIT: STATUS=<code>" line decides: 0 is PASS, 77 is SKIP, anything else
+# is FAIL. The VMM's exit code only cross-checks it; without an EXIT line the run is a FAIL
+# and the VMM backend, the timeout and the exit code only name what happened. A guest's
+# "ABORT: <reason>" (report_abort, assert: the environment is broken) makes the verdict
+# "FAIL (abort: <reason>...)", whether an EXIT line follows or not. A stanza with
 # "expect = vm_end" instead passes when the VM ends by itself right after the guest's line
 # "INFO: vm-end expected: <what>" (verdict_vm_end). Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
@@ -27,7 +29,7 @@ verdict_scan()
 	local -a parts
 
 	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPLINE="" V_FIRSTFAIL=""
-	V_NFAIL=0 V_NLINES=0 V_LAST="" V_VMEND=""
+	V_NFAIL=0 V_NLINES=0 V_LAST="" V_VMEND="" V_ABORT="" V_FIRSTCHECK=""
 	while IFS= read -r line || [[ -n $line ]]; do
 		((n++)) || continue
 		line=${line//$'\r'/}
@@ -48,12 +50,16 @@ verdict_scan()
 			done
 			;;
 		"SKIP: "*) V_SKIPLINE=${line#SKIP: } ;;
+		"ABORT: "*) [[ -n $V_ABORT ]] || V_ABORT=$(verdict_cut "${line#ABORT: }") ;;
 		"INFO: vm-end expected: "*) V_VMEND=$line ;;
 		"FAIL: "* | "XPASS: "*)
 			V_NFAIL=$((V_NFAIL + 1))
 			[[ -n $V_FIRSTFAIL ]] || V_FIRSTFAIL=$(verdict_cut "$line")
 			;;
 		esac
+		if [[ -z $V_FIRSTCHECK && $line == @(PASS|FAIL|XFAIL|XPASS|KFAIL):\ * ]]; then
+			V_FIRSTCHECK=$(verdict_cut "$line")
+		fi
 		if [[ $line == *[![:space:]]* ]]; then
 			V_NLINES=$((V_NLINES + 1))
 			l1=$l2 l2=$l3 l3=$line
@@ -144,6 +150,28 @@ verdict_vm_end()
 	fi
 }
 
+# verdict_abort RC TIMED_OUT TIMEOUT ERRFILE: the verdict of a run with an ABORT: line:
+# "abort: <reason>", then what went wrong after it, if anything (no EXIT line: a hang or a
+# crash while aborting; an exit code that does not go with the EXIT line).
+verdict_abort()
+{
+	local rc=$1 abort="abort: $V_ABORT" code
+
+	R_STATUS=FAIL
+	if (($2)); then
+		verdict_timeout "$3" "$4"
+		R_DETAIL="$abort; then no EXIT line: $R_DETAIL$(verdict_last_output)"
+	elif [[ -z $V_EXIT ]]; then
+		verdict_noexit "$rc" "$4"
+		R_DETAIL="$abort; then no EXIT line: $R_DETAIL"
+	else
+		R_DETAIL=$abort
+		code=$(vmm_call exit_code "$V_EXIT")
+		[[ $rc == "$code" ]] ||
+			R_DETAIL+="; the guest printed EXIT: STATUS=$V_EXIT, $VMM_NAME exited $rc"
+	fi
+}
+
 # verdict_decide LOG RC TIMED_OUT TIMEOUT ERRFILE [EXPECT]: set R_STATUS (PASS/FAIL/SKIP) and
 # R_DETAIL. EXPECT is the stanza's expect key (vm_end, or empty for the EXIT line protocol).
 verdict_decide()
@@ -154,6 +182,10 @@ verdict_decide()
 	# A guest that does not make the call (the function is absent) skips the usual way.
 	if [[ $outcome == vm_end && ! ($V_EXIT == 77 && -z $V_VMEND) ]]; then
 		verdict_vm_end "$rc" "$timed_out" "$timeout" "$errfile"
+		return
+	fi
+	if [[ -n $V_ABORT ]]; then
+		verdict_abort "$rc" "$timed_out" "$timeout" "$errfile"
 		return
 	fi
 	if ((timed_out)); then

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The PL011 console (PrimeCell UART PL011 TRM, DDI 0183: UARTDR, UARTFR,
- * UARTCR), the exit of DESIGN §2 (PSCI SYSTEM_OFF), counter delays and the
- * small arch hooks lib/ calls.
+ * UARTCR), the exit of the result protocol (docs/result-protocol.md: PSCI
+ * SYSTEM_OFF), counter delays and the small arch hooks lib/ calls.
  */
 #include "arch.h"
 #include "arm64.h"

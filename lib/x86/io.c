@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * COM1 console, the exit sequence of DESIGN §2, PIT-based delays and the
- * small arch hooks lib/ calls.
+ * COM1 console, the exit sequence of the result protocol
+ * (docs/result-protocol.md), PIT-based delays and the small arch hooks lib/
+ * calls.
  */
 #include "arch.h"
 #include "asm/apic.h"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Framework self-tests that must fail (DESIGN.md §6.4): run from a build directory, runs
+# Framework self-tests that must fail (docs/runner.md): run from a build directory, runs
 # ./run_tests.sh -g crash_selftest with the real guest images of the configured arch and
 # checks that each broken guest is reported as a FAIL, for the right reason.
 # x86_64 (x86/crash_selftest.c):

@@ -13,6 +13,8 @@
 #   hang          never exit (the runner's timeout must kill it)
 #   kill SIGNAL   die from SIGNAL
 #   exit N        exit with status N (the default at the end is 0)
+#   ifarg WORD ACTION   ACTION only when the guest's command line (-append or --args) has
+#                 the word WORD (a known-crash run adds the subtest glob there)
 # With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line) to DIR/<test>.args and the
 # environment file given with -initrd or --env to DIR/<test>.env.
 
@@ -30,11 +32,12 @@ case ${1-} in
 esac
 
 args=("$@")
-kernel="" initrd=""
+kernel="" initrd="" append=""
 for ((i = 0; i + 1 < ${#args[@]}; i++)); do
 	case ${args[i]} in
 	-kernel | --elf) kernel=${args[i + 1]} ;;
 	-initrd | --env) initrd=${args[i + 1]} ;;
+	-append | --args) append=${args[i + 1]} ;;
 	esac
 done
 if [[ ! -r $kernel || ! -r $initrd ]]; then
@@ -54,6 +57,13 @@ while IFS= read -r line || [[ -n $line ]]; do
 	verb=${line%% *}
 	text=${line#"$verb"}
 	text=${text# }
+	if [[ $verb == ifarg ]]; then
+		[[ " $append " == *" ${text%% *} "* ]] || continue
+		line=${text#* }
+		verb=${line%% *}
+		text=${line#"$verb"}
+		text=${text# }
+	fi
 	case $verb in
 	out) printf '%s\n' "$text" ;;
 	outcr) printf '%s\r\n' "$text" ;;
