@@ -103,6 +103,11 @@ void arch_irq_enable(void)
 	local_irq_enable();
 }
 
+bool arch_irqs_enabled(void)
+{
+	return irqs_enabled();
+}
+
 void udelay(unsigned long us)
 {
 	uint64_t start = read_cntvct();

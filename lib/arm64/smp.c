@@ -121,11 +121,17 @@ void smp_boot_secondaries(void)
 	}
 }
 
+/*
+ * The kick is SGI GIC_SGI_KICK, accounted for where it is taken (gic.c).
+ * Without a GIC it is SEV, which no handler sees: account for it here,
+ * before the event that ends the target's WFE.
+ */
 void arch_cpu_kick(int cpu)
 {
 	if (gic_version()) {
 		gic_send_sgi(cpu, GIC_SGI_KICK);
 	} else {
+		smp_kick_received(cpu);
 		dsb(ish);
 		sev();
 	}

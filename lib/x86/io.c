@@ -5,6 +5,7 @@
  */
 #include "arch.h"
 #include "asm/apic.h"
+#include "asm/cr.h"
 #include "asm/desc.h"
 #include "asm/processor.h"
 #include "x86.h"
@@ -84,15 +85,33 @@ void arch_irq_enable(void)
 	irq_enable();
 }
 
+bool arch_irqs_enabled(void)
+{
+	return read_rflags() & X86_EFLAGS_IF;
+}
+
 void arch_cpu_kick(int cpu)
 {
 	apic_icr_write(APIC_DM_FIXED | APIC_INT_ASSERT | KICK_VECTOR, x86_cpus[cpu].apic_id);
 }
 
+/*
+ * Each CPU loads its own GDT, x86_cpus[cpu].gdt (desc.c): SGDT names the CPU
+ * without the VM exit of CPUID. Before that, or while a test runs on a GDT
+ * of its own, the initial APIC ID from CPUID leaf 1 does.
+ */
 int smp_id(void)
 {
-	uint32_t id = cpuid(1).b >> 24;
+	struct desc_ptr gdtr;
+	uintptr_t off;
+	uint32_t id;
 
+	asm volatile("sgdt %0" : "=m"(gdtr));
+	off = gdtr.base - (uintptr_t)x86_cpus[0].gdt;
+	if (gdtr.base >= (uintptr_t)x86_cpus[0].gdt && off % sizeof(struct x86_cpu) == 0 &&
+	    off / sizeof(struct x86_cpu) < (uintptr_t)cpu_count())
+		return off / sizeof(struct x86_cpu);
+	id = cpuid(1).b >> 24;
 	for (int i = 0; i < cpu_count(); i++)
 		if (x86_cpus[i].apic_id == id)
 			return i;

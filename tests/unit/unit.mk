@@ -69,3 +69,10 @@ check-unit: $(UNIT_BINS)
 	exit $$fail
 
 UNIT_CLEAN := $(UNIT_BINS) $(UNIT_OBJS)
+
+# lib/smp.c's wake-up protocol against a fake port of host threads (test-smp.c).
+UNIT_BINS += $(BUILD_UNIT)/unit-smp
+UNIT_CLEAN += $(BUILD_UNIT)/unit-smp $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o
+$(BUILD_UNIT)/unit-smp: $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o $(BUILD_UNIT)/lib-string.o
+$(BUILD_UNIT)/unit-smp: UNIT_CFLAGS += -pthread
+check-unit: $(BUILD_UNIT)/unit-smp
