@@ -9,7 +9,10 @@
 #include "libc.h"
 #include "exinfo.h"
 
-/* Console: write bytes to the port's console (already serialised by lib). */
+/*
+ * Console: write bytes to the port's console (already serialised by lib),
+ * one call per printf; a port writes them with as few VM exits as it can.
+ */
 void arch_console_write(const char *s, size_t len);
 
 /* Leave the VM with @status after lib printed SUMMARY and EXIT. */

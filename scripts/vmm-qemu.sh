@@ -106,8 +106,13 @@ vmm_qemu_command()
 		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL")
 		# qboot boots in ~0.3 s instead of SeaBIOS's seconds; it only knows pc and q35.
 		[[ -r $QEMU_QBOOT && $machine == @(pc|q35|pc-*) ]] && qc_cmd+=(-bios "$QEMU_QBOOT")
-		qc_cmd+=(-nodefaults -display none -serial stdio
+		# COM1 and an isa-debugcon share one chardev (a mux keeps their bytes in the
+		# guest's order); the guest writes a whole printf to port 0xe9 with one
+		# REP OUTSB, a single VM exit, once the environment names the device.
+		qc_cmd+=(-nodefaults -display none -chardev stdio,id=con,mux=on
+			-serial chardev:con -device isa-debugcon,iobase=0xe9,chardev=con
 			-device 'isa-debug-exit,iobase=0xf4,iosize=0x4')
+		printf 'HVPROBE_CONSOLE=debugcon\n' >>"$T_ENVFILE"
 		;;
 	arm64 | riscv64)
 		# riscv64: the bundled OpenSBI (-bios default) starts the image in S-mode.

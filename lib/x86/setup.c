@@ -80,6 +80,7 @@ void x86_setup(const struct mbi *mbi)
 	setup_cr();
 	/* Arguments first: the loader put them in memory the allocator gets. */
 	setup_from_mbi(mbi);
+	console_from_env();
 	page_alloc_init((uintptr_t)__image_end, phys_mem_end);
 	smp_discover();
 	mmu_init();

@@ -240,11 +240,13 @@ test_guest_interface()
 	EOF
 	FAKE_QEMU_RECORD=$rec tr_run "$SRC"
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_FAIL_1=second glob' 'KNOWN_CRASH_2=int3_*')
+		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_FAIL_1=second glob' 'KNOWN_CRASH_2=int3_*' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_ globs" "$want" \
 		"$(cat "$rec/envtest.env")"
 	want=$(printf '%s\n' "$TR_FAKE" -machine pc,accel=tcg -bios /usr/share/qemu/qboot.rom \
-		-nodefaults -display none -serial stdio \
+		-nodefaults -display none -chardev stdio,id=con,mux=on -serial chardev:con \
+		-device isa-debugcon,iobase=0xe9,chardev=con \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -no-reboot -m 256 -smp 3 -cpu max \
 		-kernel "$SRC/x86/ok.flat" -append "a b  'c'" \
 		-initrd "$SRC/logs/envtest.env" -foo "x y" -bar z)
@@ -257,7 +259,7 @@ test_guest_interface()
 		"^$TR_FAKE -machine pc,accel=tcg .* -foo 'x y' -bar z$"
 	FAKE_QEMU_VERSION=8.0.0 FAKE_QEMU_RECORD=$rec tr_run "$SRC" envtest
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=never' 'KNOWN_FAIL_1=second glob')
+		'KNOWN_FAIL_0=never' 'KNOWN_FAIL_1=second glob' HVPROBE_CONSOLE=debugcon)
 	expect_eq "known failures follow the VMM version" "$want" "$(cat "$rec/envtest.env")"
 
 	verdict_tree
