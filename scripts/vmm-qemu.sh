@@ -109,8 +109,8 @@ vmm_qemu_command()
 		# COM1 and an isa-debugcon share one chardev (a mux keeps their bytes in the
 		# guest's order); the guest writes a whole printf to port 0xe9 with one
 		# REP OUTSB, a single VM exit, once the environment names the device.
-		qc_cmd+=(-nodefaults -display none -chardev stdio,id=con,mux=on
-			-serial chardev:con -device isa-debugcon,iobase=0xe9,chardev=con
+		qc_cmd+=(-nodefaults -display none -chardev 'stdio,id=con,mux=on'
+			-serial chardev:con -device 'isa-debugcon,iobase=0xe9,chardev=con'
 			-device 'isa-debug-exit,iobase=0xf4,iosize=0x4')
 		printf 'HVPROBE_CONSOLE=debugcon\n' >>"$T_ENVFILE"
 		;;
