@@ -27,7 +27,7 @@ struct mb_module {
 #define MBI_MODS	BIT(3)
 
 extern char __image_end[];
-static char bsp_ist[3 * IST_SIZE] __aligned(4096);
+extern char bsp_ist[];	/* 3 * IST_SIZE, cstart64.S */
 
 static void setup_from_mbi(const struct mbi *mbi)
 {
