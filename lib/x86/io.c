@@ -23,9 +23,8 @@
 #define  LSR_TEMT	0x40	/* transmitter empty */
 #define UART_FIFO	16	/* 16550A transmit FIFO depth */
 #define DEBUGCON	0xe9	/* QEMU isa-debugcon (and Bochs' port_e9_hack) */
-#define PIT_CH2		0x42
+#define PIT_CH0		0x40
 #define PIT_CMD		0x43
-#define PIT_GATE	0x61
 #define PIT_HZ		1193182UL
 
 void serial_init(void)
@@ -168,19 +167,40 @@ int smp_id(void)
 	return 0;
 }
 
-/* Busy-wait on PIT channel 2 in mode 0; OUT2 (port 0x61 bit 5) rises at 0. */
+/*
+ * PIT channel 0 as a free-running clock: mode 2 (rate generator) from
+ * 65536, counting down at PIT_HZ and reloading every 55 ms. Its interrupt
+ * goes nowhere (both 8259s masked, LINT0 masked, IOAPIC pins masked).
+ * Channel 2 and its gate at port 0x61 would need the PC speaker port,
+ * which QEMU's microvm machine does not have.
+ */
+void pit_init(void)
+{
+	outb(0x34, PIT_CMD);	/* channel 0, LSB then MSB, mode 2, binary */
+	outb(0, PIT_CH0);
+	outb(0, PIT_CH0);
+}
+
+static uint16_t pit_count(void)
+{
+	uint8_t lo, hi;
+
+	outb(0x00, PIT_CMD);	/* latch channel 0 */
+	lo = inb(PIT_CH0);
+	hi = inb(PIT_CH0);
+	return lo | hi << 8;
+}
+
+/* Busy-wait: sum the channel 0 counts gone by; a poll is far shorter than its period. */
 void udelay(unsigned long us)
 {
-	while (us) {
-		unsigned long chunk = MIN(us, 50000UL);
-		unsigned long count = chunk * PIT_HZ / 1000000 + 1;
+	uint64_t want = (uint64_t)us * PIT_HZ / 1000000 + 1, gone = 0;
+	uint16_t last = pit_count();
 
-		outb((inb(PIT_GATE) & ~0x02) | 0x01, PIT_GATE);
-		outb(0xb0, PIT_CMD);
-		outb(count & 0xff, PIT_CH2);
-		outb(count >> 8, PIT_CH2);
-		while (!(inb(PIT_GATE) & 0x20))
-			pause();
-		us -= chunk;
+	while (gone < want) {
+		uint16_t now = pit_count();
+
+		gone += (uint16_t)(last - now);
+		last = now;
 	}
 }

@@ -73,6 +73,7 @@ void x86_setup(const struct mbi *mbi)
 {
 	serial_init();
 	pic_mask_all();
+	pit_init();
 	extable_init();
 	x86_cpus[0].ist_stacks = bsp_ist;
 	x86_idt_init();
