@@ -102,7 +102,14 @@ vmm_qemu_command()
 	fi
 	case $ARCH in
 	x86_64 | i386)
-		machine=${machine:-pc}
+		# No machine asked for: pc, the machine the TCG known failures are verified on;
+		# under KVM microvm, whose firmware has no PCI bus to enumerate and boots in half
+		# the time (the whole catalogue gives the same results on both under TCG:
+		# docs/runner.md, "Machines"). A stanza needing pc's devices says machine = pc.
+		if [[ -z $machine ]]; then
+			machine=pc
+			[[ $T_ACCEL == kvm ]] && machine=microvm
+		fi
 		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL")
 		# qboot boots in ~0.3 s instead of SeaBIOS's seconds; it only knows pc and q35.
 		[[ -r $QEMU_QBOOT && $machine == @(pc|q35|pc-*) ]] && qc_cmd+=(-bios "$QEMU_QBOOT")

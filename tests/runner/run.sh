@@ -8,7 +8,8 @@
 # cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
 # crash.sh in cases-crash.sh; expect = vm_end in cases-vm-end.sh; the Bochs backend in
 # cases-bochs.sh; standalone scripts in cases-standalone.sh; the QEMU command line and exit
-# codes of arm64, riscv64 and s390x in cases-arches.sh. One line per check, then
+# codes of arm64, riscv64 and s390x in cases-arches.sh; the x86 machine and console in
+# cases-machine.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -29,6 +30,8 @@ source "$TR_HERE/cases-bochs.sh" || exit 2
 source "$TR_HERE/cases-standalone.sh" || exit 2
 # shellcheck source=tests/runner/cases-arches.sh disable=SC1091
 source "$TR_HERE/cases-arches.sh" || exit 2
+# shellcheck source=tests/runner/cases-machine.sh disable=SC1091
+source "$TR_HERE/cases-machine.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -284,6 +287,7 @@ test_vm_end
 test_bochs
 test_standalone
 test_arches
+test_x86_machine
 test_skips
 test_guest_interface
 test_cfg_errors
