@@ -101,13 +101,21 @@ static void start_cpu(int cpu)
 	booting_cpu = cpu;
 	ap_stack_top = (uintptr_t)c->stack + STACK_SIZE;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (int i = 0; i < 2; i++) {
+	/*
+	 * SIPI, 200 us, and a second SIPI only if the first did not take: a
+	 * running AP ignores SIPIs anyway (SDM vol. 3, 9.4.4.1).
+	 */
+	for (int i = 0; i < 2 && !smp_cpu_is_online(cpu); i++) {
 		apic_icr_write(APIC_DM_STARTUP | APIC_INT_ASSERT | TRAMPOLINE >> 12, c->apic_id);
 		udelay(200);
 	}
-	/* Generous: a TCG vCPU thread may need a while to be scheduled. */
-	for (int ms = 0; ms < 5000 && !smp_cpu_is_online(cpu); ms++)
-		udelay(1000);
+	/*
+	 * Generous, 5 s: a TCG vCPU thread may need a while to be scheduled. A
+	 * bounded spin (no calibrated timer to halt on at this point), looking
+	 * every 20 us, so that an AP costs no more than it takes to start.
+	 */
+	for (int t = 0; t < 5000000 / 20 && !smp_cpu_is_online(cpu); t++)
+		udelay(20);
 	if (!smp_cpu_is_online(cpu))
 		report_abort("CPU %d (APIC ID %u) did not come online after INIT-SIPI-SIPI", cpu,
 			     c->apic_id);
