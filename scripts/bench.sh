@@ -107,16 +107,22 @@ build_floor()
 		-Wl,-N,--no-warn-rwx-segments,--build-id=none -o "$WORK/floor.elf" "$WORK/floor.S"
 }
 
-# catalogue VMM ACCEL: run the default catalogue; print "<seconds> s (<totals>), <checks>
-# checks, <rate> checks/s", or the runner's error.
+# catalogue VMM ACCEL: run the default catalogue; print "<seconds> s, CPU <seconds> s
+# (<totals>), <checks> checks, <rate> checks/s", or the runner's error.
 catalogue()
 {
-	local t0 us out rc checks=0 line err=$WORK/stderr
+	local t0 us out rc checks=0 line cpu u s err=$WORK/stderr TIMEFORMAT='%U %S'
 
 	t0=$(now_us)
-	out=$(ACCEL=$2 NO_COLOR=1 ./run_tests.sh --vmm "$1" -j "$JOBS" 2>"$err")
-	rc=$?
+	# CPU time (user + system) of the runner and the VMMs: steadier than wall time on a
+	# busy host.
+	cpu=$( { time {
+		ACCEL=$2 NO_COLOR=1 ./run_tests.sh --vmm "$1" -j "$JOBS" >"$WORK/out" 2>"$err"
+		echo $? >"$WORK/rc"
+	}; } 2>&1)
+	rc=$(<"$WORK/rc")
 	us=$(($(now_us) - t0))
+	out=$(cat "$WORK/out")
 	if ((rc == 2)); then
 		printf 'runner error: %s' "$(tail -n 1 "$err")"
 		return
@@ -125,8 +131,10 @@ catalogue()
 		[[ $line =~ ^(PASS|FAIL)\ [^\ ]+\ \(([0-9]+)\ tests ]] &&
 			checks=$((checks + BASH_REMATCH[2]))
 	done <<<"$out"
-	printf '%s s (%s), %d checks, %d checks/s' "$(secs "$us" 1)" "$(tail -n 1 <<<"$out")" \
-		"$checks" $((checks * 1000000 / (us ? us : 1)))
+	read -r u s <<<"$cpu"
+	cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')
+	printf '%s s, CPU %s s (%s), %d checks, %d checks/s' "$(secs "$us" 1)" "$cpu" \
+		"$(tail -n 1 <<<"$out")" "$checks" $((checks * 1000000 / (us ? us : 1)))
 }
 
 # median CMD...: run CMD RUNS times; print "<median> s (<min>-<max>)".
