@@ -200,7 +200,7 @@ main()
 		case $opt in
 		n) RUNS=$OPTARG ;;
 		j) JOBS=$OPTARG ;;
-		*) sed -n '3,12s/^# \{0,1\}//p' "$SELF"; exit 2 ;;
+		*) sed -n '4,12s/^# \{0,1\}//p' "$SELF"; exit 2 ;;
 		esac
 	done
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "-n wants a number of runs"

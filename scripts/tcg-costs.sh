@@ -115,7 +115,7 @@ main()
 	local -a names
 
 	[[ ${1-} == -v ]] && VERBOSE=1 && shift
-	[[ ${1-} == -* ]] && { sed -n '3,12s/^# \{0,1\}//p' "$SELF"; exit 2; }
+	[[ ${1-} == -* ]] && { sed -n '4,12s/^# \{0,1\}//p' "$SELF"; exit 2; }
 	[[ -x ./run_tests.sh && -f config.mak ]] || die "run me from a build directory"
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-costs.XXXXXX") || die "mktemp failed"
 	trap 'rm -rf "$WORK"' EXIT
