@@ -56,7 +56,8 @@ Environment:
   BOCHS     Bochs binary (default bochs)
   ACCEL     tcg or kvm for QEMU (default: kvm if /dev/kvm is usable, else tcg), none for
             Bochs; stanzas asking for another accel are skipped
-  MACHINE   machine type (default pc on x86); stanzas asking for another are skipped
+  MACHINE   machine type (default pc on x86, microvm under KVM); stanzas asking for another
+            are skipped
   TIMEOUT   seconds, replaces every stanza's timeout (0: none)
   MAX_SMP   CPUs at most; stanzas needing more are skipped
 Logs: logs/<name>.log in the build directory, first line the command that reproduces it.

@@ -55,7 +55,8 @@ bad option (known-failures.txt:4))"
 	expect_line "known crashes: entries of another accel, version or host are not run" \
 		"$(tail -n 1 <<<"$OUT")" "1 passed, 3 failed, 0 skipped"
 	want=$(printf '%s\n' HVPROBE_TEST=still HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=a: other' 'KNOWN_AT_0=known-failures.txt:5')
+		'KNOWN_FAIL_0=a: other' 'KNOWN_AT_0=known-failures.txt:5' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "known crashes: the environment lacks the entry under test, keeps the others" \
 		"$want" "$(cat "$rec/still.env")"
 	expect_grep "known crashes: the subtest glob follows test_args" \

@@ -88,7 +88,8 @@ test_standalone()
 	expect_rc "standalone: exit status 0 on PASS" 0
 	expect_grep "standalone: the log on stderr" "$ERR" "^--- result: PASS \(1 tests\) ---$"
 	want=$(printf '%s\n' HVPROBE_TEST=pass HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=a: *' 'KNOWN_AT_0=known-failures.txt:1')
+		'KNOWN_FAIL_0=a: *' 'KNOWN_AT_0=known-failures.txt:1' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "standalone: environment and known failures" "$want" "$(cat "$rec/pass.env")"
 	line=$(tr '\n' ' ' <"$rec/pass.args")
 	expect_grep "standalone: the QEMU command of the stanza" "$line" \

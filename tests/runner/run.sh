@@ -11,7 +11,8 @@
 # codes of arm64, riscv64 and s390x in cases-arches.sh; host-aware known failures in
 # cases-kf.sh; --known-crashes, aborts and runs where nothing could start in cases-kc.sh;
 # the first run's installs in cases-firstrun.sh; the known-failures audit in
-# cases-audit.sh; the CI files in cases-ci.sh. One line per check, then
+# cases-audit.sh; the CI files in cases-ci.sh; the x86 machine and console in
+# cases-machine.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -42,6 +43,8 @@ source "$TR_HERE/cases-firstrun.sh" || exit 2
 source "$TR_HERE/cases-audit.sh" || exit 2
 # shellcheck source=tests/runner/cases-ci.sh disable=SC1091
 source "$TR_HERE/cases-ci.sh" || exit 2
+# shellcheck source=tests/runner/cases-machine.sh disable=SC1091
+source "$TR_HERE/cases-machine.sh" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hvprobe-runner-tests.XXXXXX") || exit 2
 trap '[[ -n ${KEEP-} ]] || rm -rf "$WORK"' EXIT
@@ -255,12 +258,14 @@ test_guest_interface()
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
 		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_AT_0=known-failures.txt:2' \
 		'KNOWN_FAIL_1=second glob' 'KNOWN_AT_1=known-failures.txt:6' \
-		'KNOWN_CRASH_2=int3_*' 'KNOWN_AT_2=known-failures.txt:8')
+		'KNOWN_CRASH_2=int3_*' 'KNOWN_AT_2=known-failures.txt:8' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_/KNOWN_AT_ lines" \
 		"$want" \
 		"$(cat "$rec/envtest.env")"
 	want=$(printf '%s\n' "$TR_FAKE" -machine pc,accel=tcg -bios /usr/share/qemu/qboot.rom \
-		-nodefaults -display none -serial stdio \
+		-nodefaults -display none -chardev stdio,id=con,mux=on -serial chardev:con \
+		-device isa-debugcon,iobase=0xe9,chardev=con \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -no-reboot -m 256 -smp 3 -cpu max \
 		-kernel "$SRC/x86/ok.flat" -append "a b  'c'" \
 		-initrd "$SRC/logs/envtest.env" -foo "x y" -bar z)
@@ -274,7 +279,8 @@ test_guest_interface()
 	FAKE_QEMU_VERSION=8.0.0 FAKE_QEMU_RECORD=$rec tr_run "$SRC" envtest
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
 		'KNOWN_FAIL_0=never' 'KNOWN_AT_0=known-failures.txt:5' 'KNOWN_FAIL_1=second glob' \
-		'KNOWN_AT_1=known-failures.txt:6')
+		'KNOWN_AT_1=known-failures.txt:6' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "known failures follow the VMM version" "$want" "$(cat "$rec/envtest.env")"
 
 	verdict_tree
@@ -299,6 +305,7 @@ test_vm_end
 test_bochs
 test_standalone
 test_arches
+test_x86_machine
 test_skips
 test_guest_interface
 test_cfg_errors

@@ -29,7 +29,7 @@ UNIT_LIBS_report := report argv glob string printf
 UNIT_LIBS_extable := extable
 UNIT_LIBS_vm := vm string
 # The rest of what lib/setup.c calls is stubbed in test-setup.c.
-UNIT_LIBS_setup := setup
+UNIT_LIBS_setup := setup printf string
 
 # Sanitizers when the host toolchain has them; probed once, and only when
 # a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
@@ -80,3 +80,10 @@ check-unit: $(UNIT_BINS)
 	exit $$fail
 
 UNIT_CLEAN := $(UNIT_BINS) $(UNIT_OBJS)
+
+# lib/smp.c's wake-up protocol against a fake port of host threads (test-smp.c).
+UNIT_BINS += $(BUILD_UNIT)/unit-smp
+UNIT_CLEAN += $(BUILD_UNIT)/unit-smp $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o
+$(BUILD_UNIT)/unit-smp: $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o $(BUILD_UNIT)/lib-string.o
+$(BUILD_UNIT)/unit-smp: UNIT_CFLAGS += -pthread
+check-unit: $(BUILD_UNIT)/unit-smp
