@@ -2,20 +2,43 @@
 #
 # Top level: builds every test image of the configured arch.
 #   all        images $(TESTDIR)/<name>.flat (and .elf for symbols)
-#   check      host unit tests, runner tests, then the catalogue under
-#              every VMM/accelerator present (see scripts/check.sh)
+#   check      installs what it needs as root (scripts/deps.sh), then host unit tests,
+#              runner tests, the CI files (scripts/ci-check.sh), the catalogue under
+#              every VMM/accelerator present with the known-failures audit and the
+#              known crashes (scripts/check.sh)
 #   style      formatting and shellcheck (scripts/style.sh)
 #   clean
 # A test is $(TESTDIR)/<name>.c, or a folder $(TESTDIR)/<name>/ of .c files.
 
 .DEFAULT_GOAL := all
 
+TOP := $(dir $(realpath $(firstword $(MAKEFILE_LIST))))
+
+# make check installs what it needs as root (scripts/deps.sh; as another user it prints
+# the apt-get line and stops), before anything needs a compiler. make never installs.
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+DEPS_ARCH := $(shell sed -n 's/^ARCH=//p' config.mak 2>/dev/null)
+ifneq ($(shell bash $(TOP)scripts/deps.sh --as "make check" check $(DEPS_ARCH) >&2 || echo no),)
+$(error make check: missing packages (see above))
+endif
+endif
+
 # A fresh checkout configures itself for the host arch (make, make check).
 ifeq ($(wildcard config.mak),)
 $(info config.mak not found: running configure for the host arch)
-$(shell $(dir $(realpath $(firstword $(MAKEFILE_LIST))))configure >&2)
+ifneq ($(shell $(TOP)configure >&2 || echo no),)
+$(error configure failed (see above))
+endif
 endif
 include config.mak
+
+# Only style and clean do without the compiler.
+ifneq ($(filter-out style clean,$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v $(firstword $(CC)) 2>/dev/null),)
+$(error C compiler $(firstword $(CC)) not found; as root run: apt-get install $(or \
+	$(CC_PACKAGE),gcc))
+endif
+endif
 
 # Only the rules below: objects may live next to their sources (in-tree builds).
 .SUFFIXES:
@@ -85,9 +108,9 @@ $(TESTDIR)/%.elf: $$(call test_objs,$$*) $(ENTRY_OBJS) $(LIB_A) $(LDSCRIPT)
 include $(SRCDIR)/tests/unit/unit.mk
 
 check: all
-	bash $(SRCDIR)/scripts/deps.sh check $(ARCH)
 	$(MAKE) --no-print-directory check-unit
 	bash $(SRCDIR)/tests/runner/run.sh
+	bash $(SRCDIR)/scripts/ci-check.sh
 	bash $(SRCDIR)/scripts/check.sh
 
 style:
@@ -100,7 +123,8 @@ standalone: all
 clean:
 	find lib common $(TESTDIR) \( -name "*.o" -o -name "*.d" -o -name "*.a" \) \
 		-delete 2>/dev/null; \
-	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs standalone $(ARCH_EXTRA) $(UNIT_CLEAN)
+	rm -rf $(TESTDIR)/*.elf $(TESTDIR)/*.flat logs standalone hostcpu-probe $(ARCH_EXTRA) \
+		$(UNIT_CLEAN)
 
 .PHONY: all check style standalone clean
 

@@ -4,14 +4,22 @@
 # hvprobe test runner: runs the stanzas of unittests.cfg under a VMM, one verdict line per
 # test, kvm-unit-tests compatible. Builds first when needed. See docs/runner.md.
 
+# The runner's parts use bash 5.1 (as the standalone scripts do): say so before anything
+# else fails.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 501)); then
+	echo "run_tests.sh: needs bash 5.1 or later (this is $BASH_VERSION)" >&2
+	exit 2
+fi
 set -u -o pipefail
+# No pathname expansion: option values (-g '*') and catalogue words are never file globs.
+set -f
 shopt -s extglob
 
 PROG=run_tests.sh
 SELF=$(realpath "${BASH_SOURCE[0]}")
 SRCDIR=${SELF%/*}
-for part in common cfg known-failures build stream process verdict symbolize run-test report \
-	junit interrupt; do
+for part in common cfg known-failures hostcpu build stream process verdict symbolize run-test \
+	report junit known-crashes interrupt; do
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/$part.sh" || exit 2
 done
@@ -36,14 +44,21 @@ Options:
   --vmm VMM            the VMM to run under: qemu (default) or bochs
   --shard K/N          run only the K-th of N slices of the selection (CI matrices)
   --junit FILE         also write the results as JUnit XML to FILE
+  --known-crashes      instead, run each crash: subtest of known-failures.txt selected here
+                       alone: PASS if it still crashes, FAIL if it passes now (XPASS) or
+                       reports checks before it crashes
   -h, --help           this help
+
+As root, missing Debian packages the run needs are installed first (one line on stderr
+says which); as another user the apt-get line is printed and nothing is run.
 
 Environment:
   QEMU      QEMU binary (default qemu-system-<arch>)
   BOCHS     Bochs binary (default bochs)
   ACCEL     tcg or kvm for QEMU (default: kvm if /dev/kvm is usable, else tcg), none for
             Bochs; stanzas asking for another accel are skipped
-  MACHINE   machine type (default pc on x86); stanzas asking for another are skipped
+  MACHINE   machine type (default pc on x86, microvm under KVM); stanzas asking for another
+            are skipped
   TIMEOUT   seconds, replaces every stanza's timeout (0: none)
   MAX_SMP   CPUs at most; stanzas needing more are skipped
 Logs: logs/<name>.log in the build directory, first line the command that reproduces it.
@@ -56,7 +71,7 @@ parse_args()
 {
 	local arg
 
-	OPT_GROUPS="" OPT_ALL=0 OPT_LIST=0 OPT_JOBS="" OPT_SHARD="" NAMES=()
+	OPT_GROUPS="" OPT_ALL=0 OPT_LIST=0 OPT_JOBS="" OPT_SHARD="" OPT_CRASHES=0 NAMES=()
 	VMM=qemu
 	while (($#)); do
 		arg=$1
@@ -79,6 +94,7 @@ parse_args()
 		--vmm=*) VMM=${arg#--vmm=} ;;
 		--shard=*) OPT_SHARD=${arg#--shard=} ;;
 		--junit=*) REPORT_JUNIT=${arg#--junit=} ;;
+		--known-crashes) OPT_CRASHES=1 ;;
 		-a) OPT_ALL=1 ;;
 		-l) OPT_LIST=1 ;;
 		-t) REPORT_FORMAT=tap ;;
@@ -155,13 +171,19 @@ select_tests()
 }
 
 # finish_one NAME: print the verdict the run of NAME left in its private directory, then
-# install its log into logs/.
+# install its log into logs/. NOSTART counts the tests skipped because the VMM or the
+# accelerator cannot start here, NOSTART_WHY has the first reason.
 finish_one()
 {
-	local name=$1 dir=$RUNDIR/$1 status detail cmd secs
+	local name=$1 dir=$RUNDIR/$1 status detail cmd secs class=""
 
-	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
-		<"$dir/result" || status=FAIL detail="runner error: no result" cmd="" secs=0
+	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs &&
+		{ IFS= read -r class || :; }; } <"$dir/result" ||
+		status=FAIL detail="runner error: no result" cmd="" secs=0
+	if [[ $status == SKIP && $class == nostart ]]; then
+		NOSTART=$((NOSTART + 1))
+		NOSTART_WHY=${NOSTART_WHY:-$detail}
+	fi
 	report_result "$name" "$status" "$detail" "$cmd" "$secs" "$dir/$name.log"
 	run_install "$dir" "$name"
 }
@@ -180,8 +202,43 @@ reap_one()
 	finish_one "$name"
 }
 
-# rundir_setup: LOGDIR, and RUNDIR in it, where each test runs in a directory of its own
-# (made here with its FIFOs, all at once) until its log is renamed into logs/; the traps.
+# install_deps: as root, install the Debian packages this run needs (scripts/deps.sh): make
+# and the compiler when the build is not configured yet (configure needs the compiler, the
+# build follows), and the VMM unless QEMU or BOCHS names a binary of the user's own. Dies
+# with the apt-get line when they are missing and cannot be installed, before building.
+install_deps()
+{
+	local cfg_arch task=vmm vmm=$VMM
+
+	cfg_arch=$(sed -n 's/^ARCH=//p' "$PWD/config.mak" 2>/dev/null) ||
+		cfg_arch=$(sed -n 's/^ARCH=//p' "$SRCDIR/config.mak" 2>/dev/null)
+	if [[ ! -f $PWD/config.mak && ! -f $SRCDIR/config.mak ]]; then
+		task=run
+	fi
+	[[ $VMM == qemu && -n ${QEMU-} || $VMM == bochs && -n ${BOCHS-} ]] && vmm=none
+	[[ $task == vmm && $vmm == none ]] && return 0
+	bash "$SRCDIR/scripts/deps.sh" --as "$PROG" "$task" "${cfg_arch:-$(uname -m)}" "$vmm" ||
+		exit 2
+}
+
+# host_prepare: describe the host CPU once, here, when a known-failures entry with host
+# conditions may apply to a selected test (its runs, in subshells, reuse the description).
+host_prepare()
+{
+	local name
+
+	for name in "${SELECTED[@]}"; do
+		kf_host_needed "$VMM" "${CFG["$name/accel"]:-$ACCEL}" "$name" || continue
+		host_describe
+		((REPORT_VERBOSE)) && printf '%s: host: %s\n' "$PROG" "$HOST_WORDS" >&2
+		break
+	done
+	return 0
+}
+
+# rundir_setup: LOGDIR, and RUNDIR in it, where each job of JOB_NAMES runs in a directory
+# of its own (made here with its FIFOs, all at once) until its log is renamed into logs/;
+# the traps.
 rundir_setup()
 {
 	local name
@@ -194,7 +251,7 @@ rundir_setup()
 	trap 'RUN_STOP=1 RUN_SIGNAL=INT' INT
 	trap 'RUN_STOP=1 RUN_SIGNAL=TERM' TERM
 	proc_tick_open "$RUNDIR" || die "cannot make a FIFO in $RUNDIR"
-	for name in "${SELECTED[@]}"; do
+	for name in "${JOB_NAMES[@]}"; do
 		dirs+=("$RUNDIR/$name")
 	done
 	((${#dirs[@]})) || return 0
@@ -204,13 +261,15 @@ rundir_setup()
 
 main()
 {
-	local name jobs
+	local name jobs run_fn=run_test
+	local -a images=()
 	declare -gA RUNNING=()
 
 	parse_args "$@"
 	check_env
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/vmm-$VMM.sh" || exit 2
+	((OPT_LIST)) || install_deps
 	build_setup
 	cfg_parse "$SRCDIR/unittests.cfg" || exit 2
 	kf_parse "$SRCDIR/known-failures.txt" || exit 2
@@ -223,26 +282,31 @@ main()
 	[[ -z $ACCEL ]] || in_words "$ACCEL" "$VMM_ACCELS" ||
 		die "ACCEL=$ACCEL: $VMM_NAME has only: $VMM_ACCELS"
 	[[ -n $ACCEL ]] || default_accel
-	if ((${#SELECTED[@]})); then
-		local -a images=()
-		for name in "${SELECTED[@]}"; do
-			images+=("$BUILDDIR/$TESTDIR/${CFG["$name/file"]}")
-			BUILD_ORIGIN[${images[-1]}]="$CFG_SHOWN:${CFG["$name/.line.file"]}"
-			BUILD_ORIGIN[${images[-1]}]+=": file = ${CFG["$name/file"]}"
-		done
-		build_if_needed "${images[@]}"
+	host_prepare
+	JOB_NAMES=("${SELECTED[@]}")
+	if ((OPT_CRASHES)); then
+		kc_jobs
+		JOB_NAMES=("${KC_JOBS[@]}") run_fn=kc_run
 	fi
+	for name in "${JOB_NAMES[@]}"; do
+		name=${name%.crash+([0-9])}
+		images+=("$BUILDDIR/$TESTDIR/${CFG["$name/file"]}")
+		BUILD_ORIGIN[${images[-1]}]="$CFG_SHOWN:${CFG["$name/.line.file"]}"
+		BUILD_ORIGIN[${images[-1]}]+=": file = ${CFG["$name/file"]}"
+	done
+	((${#images[@]})) && build_if_needed "${images[@]}"
 	rundir_setup
 	jobs=${OPT_JOBS:-$(nproc_online)}
+	NOSTART=0 NOSTART_WHY=""
 
-	report_begin "${#SELECTED[@]}"
+	report_begin "${#JOB_NAMES[@]}"
 	STARTED=0
-	for name in "${SELECTED[@]}"; do
+	for name in "${JOB_NAMES[@]}"; do
 		while ((${#RUNNING[@]} >= jobs)); do
 			reap_one
 		done
 		((RUN_STOP)) && stop_all "$RUN_SIGNAL"
-		run_test "$name" "$RUNDIR/$name" &
+		"$run_fn" "$name" "$RUNDIR/$name" &
 		RUNNING[$!]=$name
 		STARTED=$((STARTED + 1))
 		report_running "${RUNNING[@]}"
@@ -253,6 +317,11 @@ main()
 	done
 	((RUN_STOP)) && stop_all "$RUN_SIGNAL"
 	report_end
+	if ((REPORT_PASSED + REPORT_FAILED == 0 && NOSTART > 0)); then
+		printf '%s: nothing ran: %s of %s could not start (%s)\n' "$PROG" "$NOSTART" \
+			"${#JOB_NAMES[@]}" "$NOSTART_WHY" >&2
+		exit 2
+	fi
 	((REPORT_FAILED == 0))
 }
 

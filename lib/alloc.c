@@ -329,6 +329,16 @@ void free_page(void *p)
 	free_pages(p, 0);
 }
 
+bool page_alloc_owns(const void *p)
+{
+	bool owns;
+
+	spin_lock(&lock);
+	owns = find_region((uintptr_t)p) != NULL;
+	spin_unlock(&lock);
+	return owns;
+}
+
 /**
  * page_alloc_free_count() - number of free pages
  *

@@ -48,6 +48,8 @@ void *alloc_zeroed_page(void);
 void free_pages(void *p, unsigned int order);
 void free_page(void *p);
 size_t page_alloc_free_count(void);
+/* Is @p in memory the page allocator manages (not a port's static boot pool)? */
+bool page_alloc_owns(const void *p);
 
 void *malloc(size_t size);
 void *calloc(size_t nmemb, size_t size);

@@ -9,7 +9,10 @@
 #include "libc.h"
 #include "exinfo.h"
 
-/* Console: write bytes to the port's console (already serialised by lib). */
+/*
+ * Console: write bytes to the port's console (already serialised by lib),
+ * one call per printf; a port writes them with as few VM exits as it can.
+ */
 void arch_console_write(const char *s, size_t len);
 
 /* Leave the VM with @status after lib printed SUMMARY and EXIT. */
@@ -21,12 +24,21 @@ void arch_cpu_relax(void);
 /*
  * Enable interrupts and wait for one, atomically (x86 STI;HLT): a kick sent
  * after the caller checked its condition with interrupts off still wakes it.
+ * Returns with interrupts enabled, any pending one taken. May return early.
  */
 void arch_cpu_wait(void);
 void arch_irq_disable(void);
 void arch_irq_enable(void);
+/* Whether this CPU takes interrupts now (x86 RFLAGS.IF, arm64 PSTATE.I clear). */
+bool arch_irqs_enabled(void);
 
-/* Wake @cpu from arch_cpu_wait() (an IPI). */
+/*
+ * Wake @cpu from arch_cpu_wait(): an IPI (x86 fixed vector KICK_VECTOR,
+ * arm64 SGI GIC_SGI_KICK), whose handler (lib's own, whatever handlers a test
+ * installed) calls smp_kick_received() on @cpu when it takes the kick; a
+ * port whose kick is no interrupt (arm64 SEV) calls it for @cpu before
+ * waking it. lib sends one only to a CPU sleeping in lib/smp.c.
+ */
 void arch_cpu_kick(int cpu);
 
 /*

@@ -9,9 +9,9 @@
 #include "setup.h"
 
 #define MAX_ARGS	64
-#define MAX_ENV		128
+#define MAX_ENV		256
 #define ARGS_LEN	4096
-#define ENV_LEN		8192
+#define ENV_LEN		16384
 
 int __argc;
 char **__argv;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * printf and friends on top of the port's console. Each call formats into a
- * local buffer and writes it under one lock, so lines from several CPUs
- * never interleave.
+ * local buffer and hands it to arch_console_write() once, under one lock:
+ * lines from several CPUs never interleave (lib prints every line with one
+ * printf), a port can write the buffer with one VM exit (x86 debug console),
+ * and nothing is held back, so a crash loses no output.
  */
 #include "arch.h"
 #include "spinlock.h"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SMP: every CPU the VMM gave us is online and idling in smp_idle_loop()
- * before main(); on_cpu() hands it work through a per-CPU mailbox.
+ * before main(); on_cpu() hands it work through a per-CPU mailbox. Waiting
+ * CPUs, idle ones and those in on_cpu_wait(), halt until kicked (lib/smp.c).
  */
 #ifndef LIB_SMP_H
 #define LIB_SMP_H
@@ -59,5 +60,10 @@ void smp_cpu_online(int cpu);
 void smp_cpu_offline(int cpu);
 bool smp_cpu_is_online(int cpu);
 void __noreturn smp_idle_loop(int cpu);
+/*
+ * For ports: @cpu took a kick of arch_cpu_kick() (from its handler, or for
+ * @cpu when the kick is no interrupt). Safe in interrupt context.
+ */
+void smp_kick_received(int cpu);
 
 #endif

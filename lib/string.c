@@ -37,6 +37,13 @@ void *memset(void *s, int c, size_t n)
 		*p++ = (unsigned char)c;
 		n--;
 	}
+	/* Four words a turn: pages are cleared at boot and by every alloc_zeroed_page(). */
+	for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE, p += 4 * WORD_SIZE) {
+		((word_t *)p)[0] = pattern;
+		((word_t *)p)[1] = pattern;
+		((word_t *)p)[2] = pattern;
+		((word_t *)p)[3] = pattern;
+	}
 	for (; n >= WORD_SIZE; n -= WORD_SIZE, p += WORD_SIZE)
 		*(word_t *)p = pattern;
 	while (n--)

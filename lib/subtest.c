@@ -48,32 +48,14 @@ static void check_patterns(const struct subtest *t, size_t n, int argc, char **a
 	}
 }
 
-/*
- * A subtest that makes this VMM crash or hang (KNOWN_CRASH_<n>=<glob> from
- * known-failures.txt) is not run but counted as an expected failure, so the
- * rest of the image still runs. Returns the matching glob or NULL.
- */
-static const char *known_crash(const char *name)
-{
-	for (char **e = environ; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-
-		if (!strncmp(*e, "KNOWN_CRASH_", 12) && eq && glob_match(eq + 1, name))
-			return eq + 1;
-	}
-	return NULL;
-}
-
 static void run_one(const struct subtest *t)
 {
 	const char *why = t->needs ? t->needs() : NULL;
 	int d;
 
-	if (known_crash(t->name)) {
-		report_xfail(true, false, "%s: not run, known to crash this VMM", t->name);
+	/* Known to crash or hang this VMM (known-failures.txt): not run, an XFAIL. */
+	if (report_known_crash(t->name))
 		return;
-	}
-
 	if (t->min_cpus > cpu_count()) {
 		report_skip("%s: needs %d CPUs, the VM has %d", t->name, t->min_cpus,
 			    cpu_count());

@@ -2,8 +2,8 @@
 /*
  * Page-table changes and walks over the port's entry format (vm.h), on the
  * live root or on any other one. New tables come from the page allocator
- * (or the port's boot pool); larger leaves are split into 512 smaller ones
- * with the same attributes when a change needs it. TLB flushes are the
+ * (or the port's boot pool); larger leaves are split into a table of
+ * smaller ones with the same attributes when a change needs it. TLB flushes are the
  * port's pt_flush(), for the live root only: a test that changes mappings
  * other CPUs use flushes there itself where the port's flush is local.
  */
@@ -18,9 +18,14 @@ void pt_set_table_alloc(void *(*fn)(void))
 	table_alloc = fn;
 }
 
+static const struct pt_geometry *geo(void)
+{
+	return arch_pt_geometry();
+}
+
 static int level_shift(int level)
 {
-	return 12 + 9 * (level - 1);
+	return geo()->shift[level];
 }
 
 static uint64_t level_size(int level)
@@ -28,9 +33,38 @@ static uint64_t level_size(int level)
 	return 1ULL << level_shift(level);
 }
 
-static uint64_t *new_table(void)
+static unsigned int table_entries(int level)
 {
-	uint64_t *t = table_alloc ? table_alloc() : alloc_zeroed_page();
+	return geo()->entries[level];
+}
+
+/* The page order of a table at @level (tables below 4 KiB take a page). */
+static unsigned int table_order(int level)
+{
+	size_t bytes = table_entries(level) * sizeof(uint64_t);
+	unsigned int order = 0;
+
+	while ((4096UL << order) < bytes)
+		order++;
+	return order;
+}
+
+/* A table for @level with every entry empty, or NULL when out of memory. */
+static uint64_t *table_new(int level)
+{
+	unsigned int order = table_order(level);
+	uint64_t *t;
+
+	t = order == 0 && table_alloc ? table_alloc() : alloc_pages(order);
+	if (t)
+		for (unsigned int i = 0; i < table_entries(level); i++)
+			t[i] = arch_pte_none(level);
+	return t;
+}
+
+static uint64_t *new_table(int level)
+{
+	uint64_t *t = table_new(level);
 
 	if (!t)
 		report_abort("page tables: out of memory for a table");
@@ -44,7 +78,7 @@ static uint64_t *table_of(uint64_t pte)
 
 static uint64_t *entry(uint64_t *table, uintptr_t virt, int level)
 {
-	return &table[(virt >> level_shift(level)) % PT_ENTRIES];
+	return &table[(virt >> level_shift(level)) & (table_entries(level) - 1)];
 }
 
 static void flush(pt_root_t root, uintptr_t virt)
@@ -53,14 +87,14 @@ static void flush(pt_root_t root, uintptr_t virt)
 		pt_flush(virt);
 }
 
-/* Replace a large leaf at @level by a table of 512 leaves one level down. */
+/* Replace a large leaf at @level by a table of smaller leaves one level down. */
 static void split(uint64_t *pte, int level)
 {
-	uint64_t *t = new_table();
+	uint64_t *t = new_table(level - 1);
 	uint64_t base = arch_pte_addr(*pte) & ~(level_size(level) - 1);
 	unsigned int flags = arch_pte_flags(*pte);
 
-	for (int i = 0; i < PT_ENTRIES; i++)
+	for (unsigned int i = 0; i < table_entries(level - 1); i++)
 		t[i] = arch_pte_leaf(base + i * level_size(level - 1), flags, level - 1);
 	*pte = arch_pte_table(t);
 }
@@ -70,13 +104,13 @@ static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
 {
 	uint64_t *table = (uint64_t *)(uintptr_t)root;
 
-	for (int level = PT_LEVELS;; level--) {
+	for (int level = geo()->levels;; level--) {
 		uint64_t *pte = entry(table, virt, level);
 
 		if (level == target)
 			return pte;
 		if (!arch_pte_present(*pte))
-			*pte = arch_pte_table(new_table());
+			*pte = arch_pte_table(new_table(level - 1));
 		else if (arch_pte_is_leaf(*pte, level))
 			split(pte, level);
 		table = table_of(*pte);
@@ -85,7 +119,7 @@ static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
 
 static int best_level(uintptr_t virt, uint64_t phys, size_t left, bool only_4k)
 {
-	for (int level = 3; level > 1 && !only_4k; level--) {
+	for (int level = geo()->levels - 1; level > 1 && !only_4k; level--) {
 		uint64_t size = level_size(level);
 
 		if (arch_pt_leaf_ok(level) && !(virt & (size - 1)) && !(phys & (size - 1)) &&
@@ -93,6 +127,27 @@ static int best_level(uintptr_t virt, uint64_t phys, size_t left, bool only_4k)
 			return level;
 	}
 	return 1;
+}
+
+static void free_tables(uint64_t *table, int level);
+
+/*
+ * Point @pte (at @level, for @virt) at a leaf. A table it pointed at is
+ * freed after every page it mapped was flushed: it cannot be reached from
+ * the root any more.
+ */
+static void set_leaf(pt_root_t root, uint64_t *pte, uint64_t leaf, uintptr_t virt, int level)
+{
+	uint64_t old = *pte;
+
+	*pte = leaf;
+	if (level == 1 || !arch_pte_present(old) || arch_pte_is_leaf(old, level)) {
+		flush(root, virt);
+		return;
+	}
+	for (uint64_t off = 0; off < level_size(level); off += 4096)
+		flush(root, virt + off);
+	free_tables(table_of(old), level - 1);
 }
 
 int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
@@ -103,8 +158,8 @@ int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
 	while (size) {
 		int level = best_level(virt, phys, size, only_4k);
 
-		*get_pte(root, virt, level) = arch_pte_leaf(phys, flags, level);
-		flush(root, virt);
+		set_leaf(root, get_pte(root, virt, level), arch_pte_leaf(phys, flags, level), virt,
+			 level);
 		virt += level_size(level);
 		phys += level_size(level);
 		size -= level_size(level);
@@ -117,7 +172,7 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 	uint64_t *table = (uint64_t *)(uintptr_t)root;
 
 	memset(w, 0, sizeof(*w));
-	for (int level = PT_LEVELS; level >= 1; level--) {
+	for (int level = geo()->levels; level >= 1; level--) {
 		uint64_t *pte = entry(table, virt, level);
 
 		w->pte = pte;
@@ -137,19 +192,29 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 	return -1;
 }
 
-/* Set each 4 KiB leaf of [virt, virt + size) to @fn(old), splitting as needed. */
+/*
+ * Set each 4 KiB leaf of [virt, virt + size) to @fn(old), splitting as needed.
+ * One walk per table of 4 KiB leaves: within it the next page's entry is the
+ * next entry (a 2 MiB unmap costs one walk, not 512).
+ */
 static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
 		       uint64_t (*fn)(uint64_t, unsigned int), unsigned int arg)
 {
+	uint64_t *pte = NULL;
+
 	if ((virt | size) & 4095)
 		return -1;
 	for (; size; virt += 4096, size -= 4096) {
 		struct pt_walk w;
-		uint64_t *pte;
 
-		if (pt_root_walk(root, virt, &w))
-			return -1;
-		pte = w.level > 1 ? get_pte(root, virt, 1) : w.pte;
+		if (pte && virt % level_size(2)) {
+			if (!arch_pte_present(*++pte))
+				return -1;
+		} else {
+			if (pt_root_walk(root, virt, &w))
+				return -1;
+			pte = w.level > 1 ? get_pte(root, virt, 1) : w.pte;
+		}
 		*pte = fn(*pte, arg);
 		flush(root, virt);
 	}
@@ -158,7 +223,7 @@ static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
 
 static uint64_t cleared(uint64_t pte, unsigned int unused)
 {
-	return 0;
+	return arch_pte_none(1);
 }
 
 static uint64_t protected(uint64_t pte, unsigned int flags)
@@ -183,21 +248,23 @@ pt_root_t pt_root_current(void)
 
 pt_root_t pt_root_alloc(void)
 {
-	return (uintptr_t)alloc_zeroed_page();
+	return (uintptr_t)table_new(geo()->levels);
 }
 
 static void free_tables(uint64_t *table, int level)
 {
-	for (int i = 0; i < PT_ENTRIES && level > 1; i++)
+	for (unsigned int i = 0; i < table_entries(level) && level > 1; i++)
 		if (arch_pte_present(table[i]) && !arch_pte_is_leaf(table[i], level))
 			free_tables(table_of(table[i]), level - 1);
-	free_page(table);
+	/* Tables from a port's static boot pool are not the allocator's to take back. */
+	if (page_alloc_owns(table))
+		free_pages(table, table_order(level));
 }
 
 void pt_root_free(pt_root_t root)
 {
 	if (root)
-		free_tables((uint64_t *)(uintptr_t)root, PT_LEVELS);
+		free_tables((uint64_t *)(uintptr_t)root, geo()->levels);
 }
 
 int pt_map(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags)

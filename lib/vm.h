@@ -2,12 +2,13 @@
 /*
  * The page-table API. Memory is identity mapped at boot (page 0 unmapped,
  * MMIO uncached); these change it. lib/vm.c implements it for every port
- * whose tables are radix trees of 512 8-byte entries over 4 KiB pages
- * (x86_64 4-level paging, arm64 4 KiB granule with 48-bit VAs); the port
- * supplies the entry format through the arch_pt_* and arch_pte_* hooks.
+ * whose tables are radix trees of 8-byte entries over 4 KiB pages; the port
+ * supplies the geometry (levels, index bits, entries per table:
+ * arch_pt_geometry()) and the entry format (the arch_pte_* hooks).
  *
  * Levels count up from the leaf, whatever the architecture calls them:
- * 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB, 4 = 512 GiB (the root on both ports).
+ * 1 = the 4 KiB page table; on x86_64 and arm64 2 = 2 MiB, 3 = 1 GiB and
+ * 4 = 512 GiB (the root).
  */
 #ifndef LIB_VM_H
 #define LIB_VM_H
@@ -22,8 +23,21 @@
 #define PT_RW		(PT_R | PT_W)
 #define PT_RWX		(PT_R | PT_W | PT_X)
 
-#define PT_ENTRIES	512
-#define PT_LEVELS	4
+/* The most levels any port's tables have (x86 5-level paging, s390x). */
+#define PT_MAX_LEVELS	5
+
+/**
+ * struct pt_geometry - the shape of a port's page tables
+ * @levels: the root's level (4 for x86_64 4-level paging)
+ * @shift: [level] the lowest virtual-address bit the index at that level uses
+ *	   (x86_64: 12, 21, 30, 39)
+ * @entries: [level] entries in one table of that level (a power of two)
+ */
+struct pt_geometry {
+	int levels;
+	uint8_t shift[PT_MAX_LEVELS + 1];
+	uint16_t entries[PT_MAX_LEVELS + 1];
+};
 
 /**
  * pt_map() - map [@virt, @virt + @size) to @phys with the largest pages that fit
@@ -54,7 +68,7 @@ int pt_protect(uintptr_t virt, size_t size, unsigned int flags);
 
 struct pt_walk {
 	bool present;
-	int level;		/* 1 = 4 KiB leaf, 2 = 2 MiB, 3 = 1 GiB */
+	int level;		/* 1 = 4 KiB leaf, 2 = 2 MiB, 3 = 1 GiB (x86, arm64) */
 	uint64_t *pte;		/* the leaf (or the non-present entry) */
 	uint64_t phys;		/* translated address when present */
 	unsigned int flags;	/* PT_* of the leaf */
@@ -78,7 +92,7 @@ typedef uint64_t pt_root_t;
 /* The root this CPU translates with (CR3, TTBR0_EL1). */
 pt_root_t pt_root_current(void);
 
-/* A new empty root (a zeroed page), or 0 when out of memory. */
+/* A new empty root table, or 0 when out of memory. */
 pt_root_t pt_root_alloc(void);
 
 /* Free every table under @root and the root itself (not the mapped pages). */
@@ -93,15 +107,19 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w);
 
 /**
  * pt_set_table_alloc() - where lib/vm.c takes new tables from
- * @fn: returns a zeroed 4 KiB page, or NULL; NULL selects alloc_zeroed_page()
+ * @fn: returns a 4 KiB page, or NULL; NULL selects the page allocator
  *
- * For ports that build their first tables before the page allocator runs.
+ * For ports that build their first tables before the page allocator runs;
+ * only tables of at most 4 KiB are taken from it.
  */
 void pt_set_table_alloc(void *(*fn)(void));
 
 /* The port's side, used only by lib/vm.c. */
+const struct pt_geometry *arch_pt_geometry(void);
+/* The value of an entry that maps nothing at @level (0 on x86 and arm64). */
+uint64_t arch_pte_none(int level);
 uint64_t *arch_pt_root(void);
-bool arch_pt_leaf_ok(int level);	/* may a leaf live at @level (2 or 3)? */
+bool arch_pt_leaf_ok(int level);	/* may a leaf live at @level (above 1)? */
 bool arch_pte_present(uint64_t pte);
 bool arch_pte_is_leaf(uint64_t pte, int level);	/* for a present entry */
 uint64_t arch_pte_addr(uint64_t pte);	/* the table or page it points to */

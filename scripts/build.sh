@@ -32,7 +32,7 @@ build_setup()
 	fi
 	if [[ ! -f $BUILDDIR/config.mak ]]; then
 		printf '%s: no config.mak: running ./configure in %s\n' "$PROG" "$SRCDIR" >&2
-		(cd "$SRCDIR" && ./configure) >&2 || die "./configure failed in $SRCDIR"
+		(cd "$SRCDIR" && ./configure) >&2 || die "./configure failed in $SRCDIR (see above)"
 	fi
 	config_read "$BUILDDIR/config.mak"
 	ARCH=${CONFIG[ARCH]-}
@@ -75,28 +75,51 @@ build_compiler()
 	fi
 }
 
+# build_tools_missing: print the first of make and the compiler that is not installed.
+build_tools_missing()
+{
+	local cc
+
+	cc=$(build_compiler)
+	if ! command -v make >/dev/null 2>&1; then
+		printf 'make'
+	elif ! command -v "$cc" >/dev/null 2>&1; then
+		printf '%s' "$cc"
+	fi
+}
+
 # build_if_needed IMAGE...: run make in BUILDDIR when an image is missing or make -q says
-# something is out of date; die with the apt-get line when a tool is missing.
+# something is out of date. Missing make or compiler: as root scripts/deps.sh installs them
+# (Debian's gcc and gcc-<triplet>); else die with the apt-get line.
 build_if_needed()
 {
-	local img missing=0 cc pkg
+	local img missing=0 tool pkg
 
 	for img in "$@"; do
 		[[ -f $img ]] || missing=1
 	done
 	if ! command -v make >/dev/null 2>&1; then
 		((missing)) || return 0
-		die "make is not installed; install it with: apt-get install make"
+	elif ((missing == 0)) && make -C "$BUILDDIR" -q >/dev/null 2>&1; then
+		return 0
 	fi
-	((missing == 0)) && make -C "$BUILDDIR" -q >/dev/null 2>&1 && return 0
-	cc=$(build_compiler)
-	if ! command -v "$cc" >/dev/null 2>&1; then
-		case $cc in
-		gcc | clang) pkg=$cc ;;
-		*-gcc) pkg="gcc-${cc%-gcc}" ;;
-		*) pkg="the package providing $cc" ;;
+	tool=$(build_tools_missing)
+	if [[ -n $tool ]]; then
+		case $tool in
+		make | gcc | @(x86_64|aarch64|riscv64|s390x)-linux-gnu-gcc)
+			bash "$SRCDIR/scripts/deps.sh" --as "$PROG" build "$ARCH" || exit 2
+			;;
 		esac
-		die "compiler $cc not found; install it with: apt-get install $pkg"
+		tool=$(build_tools_missing)
+	fi
+	if [[ -n $tool ]]; then
+		case $tool in
+		make | gcc | clang) pkg=$tool ;;
+		*-gcc) pkg="gcc-${tool%-gcc}" ;;
+		*) pkg="the package providing $tool" ;;
+		esac
+		[[ $tool == make ]] || tool="compiler $tool"
+		die "$tool not found; install it with: apt-get install $pkg"
 	fi
 	printf '%s: building in %s\n' "$PROG" "$BUILDDIR" >&2
 	make -C "$BUILDDIR" -j"$(nproc_online)" >&2 || die "make failed in $BUILDDIR"

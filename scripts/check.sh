@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The catalogue part of `make check`, run from a build directory: the
-# default catalogue of the configured arch under every accelerator present
-# (QEMU TCG always; KVM when the guest arch is the host's and /dev/kvm is
-# usable), each result compared with known-failures.txt by the guests
-# themselves (an unexpected FAIL or an XPASS fails the test), then the
-# framework self-tests that must FAIL (tests/runner/crash.sh picks the
-# arch's own); on x86 the same again under Bochs.
+# The catalogue part of `make check`, run from a build directory: for every VMM and
+# accelerator present (QEMU TCG always; QEMU KVM when the guest arch is the host's and
+# /dev/kvm is usable; on x86 Bochs too):
+#   1. the framework self-tests that must FAIL (tests/runner/crash.sh picks the arch's own);
+#   2. the default catalogue, each result compared with known-failures.txt by the guests
+#      themselves (an unexpected FAIL or an XPASS fails the test);
+#   3. the audit of known-failures.txt on that run's logs (scripts/kf-audit.sh: an entry
+#      selected for the run that matched nothing, one without many: that matched several
+#      distinct checks, an XFAIL/XPASS line without its tag);
+#   4. ./run_tests.sh --known-crashes: every crash: entry's subtest alone, which must
+#      still crash (a crash that went away is an XPASS, a failure).
+# Exit status 0 iff every step of every pass succeeded.
 set -u
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +23,27 @@ arch=$(sed -n 's/^ARCH=//p' config.mak 2>/dev/null)
 arch=${arch:-$host}
 
 status=0
+out=$(mktemp "${TMPDIR:-/tmp}/hvprobe-check.XXXXXX") || exit 2
+trap 'rm -f "$out"' EXIT
+
+# check_vmm NAME ARGS...: steps 1-4 for one VMM and accelerator (ARGS go to run_tests.sh,
+# ACCEL comes from the environment).
+check_vmm() {
+	local name=$1
+
+	shift
+	# Self-tests first: their "0 passed, N failed" line is never the last word.
+	echo "== $arch framework self-tests that must fail, $name"
+	bash "$srcdir/tests/runner/crash.sh" "$@" || status=1
+	echo "== $arch catalogue under $name"
+	./run_tests.sh "$@" | tee "$out"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	echo "== known-failures.txt audit of the $name run"
+	bash "$srcdir/scripts/kf-audit.sh" "$out" || status=1
+	echo "== known crashes under $name"
+	./run_tests.sh --known-crashes "$@" || status=1
+}
+
 accels=(tcg)
 if [ "$host" != "$arch" ] && [ "$host:$arch" != x86_64:i386 ]; then
 	echo "check: KVM cannot run $arch guests on a $host host: the KVM pass is not run" >&2
@@ -28,18 +54,10 @@ else
 fi
 
 for accel in "${accels[@]}"; do
-	# Self-tests first: their "0 passed, N failed" line is never the last word.
-	echo "== $arch framework self-tests that must fail, QEMU $accel"
-	ACCEL=$accel bash "$srcdir/tests/runner/crash.sh" || status=1
-	echo "== $arch catalogue under QEMU $accel"
-	ACCEL=$accel ./run_tests.sh || status=1
+	ACCEL=$accel check_vmm "QEMU $accel"
 done
-
 # Bochs, the second x86 VMM (scripts/deps.sh installs it for check).
 if [ "$arch" = x86_64 ]; then
-	echo "== $arch framework self-tests that must fail, Bochs"
-	bash "$srcdir/tests/runner/crash.sh" --vmm bochs || status=1
-	echo "== $arch catalogue under Bochs"
-	./run_tests.sh --vmm bochs || status=1
+	ACCEL="" check_vmm Bochs --vmm bochs
 fi
 exit $status

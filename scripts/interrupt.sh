@@ -38,7 +38,7 @@ stop_all()
 	for name in "${RUNNING[@]}"; do
 		running[$name]=1
 	done
-	for name in "${SELECTED[@]:0:STARTED}"; do
+	for name in "${JOB_NAMES[@]:0:STARTED}"; do
 		[[ -n ${running[$name]-} ]] || continue
 		status=""
 		read -r status 2>/dev/null <"$RUNDIR/$name/result"
@@ -50,7 +50,7 @@ stop_all()
 		fi
 	done
 	((${#stopped[@]})) && parts+=("$(names_list "${stopped[@]}") stopped while running")
-	((STARTED < ${#SELECTED[@]})) && parts+=("$(names_list "${SELECTED[@]:STARTED}") not run")
+	((STARTED < ${#JOB_NAMES[@]})) && parts+=("$(names_list "${JOB_NAMES[@]:STARTED}") not run")
 	msg="interrupted by SIG$sig${parts[0]:+: ${parts[0]}}${parts[1]:+, ${parts[1]}}"
 	report_interrupted "$msg"
 	printf '%s: %s\n' "$PROG" "$msg" >&2

@@ -4,9 +4,9 @@
 # The VMM process of one test, for scripts/run-test.sh: started in a session of its own when
 # setsid (util-linux) is there, so that a SIGKILL reaches the children it started too; stdin
 # from /dev/null; stdout and stderr through FIFOs into stream_capture (scripts/stream.sh),
-# never into a file another run could share. Every wait here sends its stderr to /dev/null,
-# so that bash adds no "Killed" notice of its own when a VMM dies from a signal. Sourced,
-# never executed.
+# never into a file another run could share. bash adds no "Killed" notice of its own when a
+# VMM dies from a signal: every wait here sends its stderr to /dev/null, and a dead child is
+# reported to /dev/null at once (proc_wait). Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
 # Seconds between the SIGTERM that stops a VMM and the SIGKILL that follows if it is still
@@ -60,6 +60,9 @@ proc_wait()
 			PROC_DONE=${left[p]}
 			wait "$PROC_DONE" 2>/dev/null
 			PROC_RC=$?
+			# A child dead from a signal while this shell ran builtins is still to be
+			# reported: the next $(...) would print "Killed"; jobs -n reports it here.
+			jobs -n >/dev/null 2>&1
 			unset "left[p]"
 			((${PROC_ANY:-0})) && break
 		done

@@ -58,9 +58,11 @@ run_elapsed()
 	printf -v "$1" '%d.%03d' $((us / 1000000)) $((us / 1000 % 1000))
 }
 
-# result_write DIR STATUS DETAIL COMMAND: the record run_tests.sh reads back (DIR/result):
-# STATUS (PASS, FAIL, SKIP, or STOPPED for a run stopped by a signal), DETAIL and COMMAND
-# made visible on one line each (guest output never reaches a terminal raw), the seconds.
+# result_write DIR STATUS DETAIL COMMAND [CLASS]: the record run_tests.sh reads back
+# (DIR/result): STATUS (PASS, FAIL, SKIP, or STOPPED for a run stopped by a signal), DETAIL
+# and COMMAND made visible on one line each (guest output never reaches a terminal raw),
+# the seconds, and CLASS: "nostart" marks a skip because the VMM or the accelerator cannot
+# start here.
 result_write()
 {
 	local detail cmd secs
@@ -68,7 +70,7 @@ result_write()
 	text_visible detail "${3//$'\n'/ }"
 	text_visible cmd "$4" 65536
 	run_elapsed secs
-	printf '%s\n%s\n%s\n%s\n' "$2" "$detail" "$cmd" "$secs" >"$1/result"
+	printf '%s\n%s\n%s\n%s\n%s\n' "$2" "$detail" "$cmd" "$secs" "${5-}" >"$1/result"
 }
 
 # run_install DIR NAME: move the log (and the environment file, when the VMM ran) a run
@@ -92,27 +94,29 @@ run_install()
 }
 
 # run_skip_reason NAME: set SKIP_REASON to why stanza NAME must be skipped (empty if it can
-# run) and the T_* variables describing the run.
+# run), SKIP_CLASS to "nostart" when the VMM or accelerator cannot start here, and the T_*
+# variables describing the run.
 run_skip_reason()
 {
 	local name=$1 want check path value actual
 
-	SKIP_REASON=""
+	SKIP_REASON="" SKIP_CLASS=nostart
 	want=${CFG["$name/vmm"]-}
 	if [[ -n $want ]] && ! in_words "$VMM" "$want"; then
-		SKIP_REASON="$want only"
+		SKIP_REASON="$want only" SKIP_CLASS=""
 		return
 	fi
 	SKIP_REASON=$VMM_MISSING
 	[[ -n $SKIP_REASON ]] && return
 	want=${CFG["$name/accel"]-}
 	if [[ -n $want && -n $ACCEL_SET && $want != "$ACCEL" ]]; then
-		SKIP_REASON="$want only, running $ACCEL"
+		SKIP_REASON="$want only, running $ACCEL" SKIP_CLASS=""
 		return
 	fi
 	T_ACCEL=${want:-$ACCEL}
 	vmm_get SKIP_REASON accel_problem "$T_ACCEL"
 	[[ -n $SKIP_REASON ]] && return
+	SKIP_CLASS=""
 	want=${CFG["$name/machine"]-}
 	if [[ -n $want && -n $MACHINE && $want != "$MACHINE" ]]; then
 		SKIP_REASON="$want only, MACHINE=$MACHINE"
@@ -143,6 +147,7 @@ run_skip_reason()
 	fi
 }
 
+# run_disabled_if EXPR: evaluate a stanza's disabled_if condition (a bash condition from the
 # run_disabled_if EXPR: evaluate a stanza's disabled_if condition (a bash condition from the
 # project's own catalogue) with the run's description in plain variables.
 run_disabled_if()
@@ -183,13 +188,13 @@ run_with_timeout()
 	proc_finish
 }
 
-# run_log DIR CMDLINE: after the VMM of a run of T_NAME in DIR ended: its verdict
-# (verdict_decide; none if a signal stopped it), the log (the command, the capped guest
-# output, the symbolized addresses, the VMM's stderr, the result) and the record
+# run_log DIR CMDLINE: after the VMM of a run of T_NAME (job T_JOB) in DIR ended: its
+# verdict (verdict_decide; none if a signal stopped it), the log (the command, the capped
+# guest output, the symbolized addresses, the VMM's stderr, the result) and the record
 # (result_write). The captured streams are emptied then: the log holds what is kept.
 run_log()
 {
-	local dir=$1 cmdline=$2 log=$1/$T_NAME.log errfile secs
+	local dir=$1 cmdline=$2 log=$1/$T_JOB.log errfile secs
 	local -a guest err
 
 	stream_parts "$dir/out"
@@ -231,55 +236,51 @@ run_log()
 
 # run_test NAME DIR: run stanza NAME in DIR, a directory private to this run (made by the
 # caller); leave there the record (result_write), the log and the environment file for
-# run_install. A SIGTERM or SIGINT stops it (status STOPPED; the log says so).
+# run_install. A SIGTERM or SIGINT stops it (status STOPPED; the log says so). A
+# known-crash run (scripts/known-crashes.sh) sets RUN_JOB (the name of its log and
+# environment files), RUN_ARG (a subtest glob added to test_args), RUN_KF_LINE (the
+# known-failures.txt line left out of the environment) and RUN_TIMEOUT_MAX (a cap on the
+# timeout).
 run_test()
 {
-	local name=$1 dir=$2 log=$2/$1.log envfile cmdline timeout check i version
-	local -a cmd shown known
+	local name=$1 dir=$2 job=${RUN_JOB:-$1} log envfile cmdline timeout
+	local -a cmd shown
 
 	# RUN_STOP is not reset: a signal may have come before (the caller's trap sets it too).
-	RUN_DIR=$dir
+	RUN_DIR=$dir T_JOB=$job
 	trap 'RUN_STOP=1 RUN_SIGNAL=TERM' TERM
 	trap 'RUN_STOP=1 RUN_SIGNAL=INT' INT
 	T_START=$EPOCHREALTIME T_NAME=$name T_ACCEL="" T_MACHINE="" T_SMP=1 T_CPU=""
+	log="$dir/$job.log"
 	run_skip_reason "$name"
 	if [[ -n $SKIP_REASON ]]; then
-		printf '# SKIP %s (%s)\n' "$name" "$SKIP_REASON" >"$log"
-		result_write "$dir" SKIP "$SKIP_REASON" ""
+		printf '# SKIP %s (%s)\n' "$job" "$SKIP_REASON" >"$log"
+		result_write "$dir" SKIP "$SKIP_REASON" "" "$SKIP_CLASS"
 		return
 	fi
 
 	T_IMAGE="$BUILDDIR/$TESTDIR/${CFG["$name/file"]}"
 	T_ARGS=${CFG["$name/test_args"]-}
+	[[ -n ${RUN_ARG-} ]] && T_ARGS+="${T_ARGS:+ }$RUN_ARG"
 	split_words T_PARAMS "${CFG["$name/${VMM}_params"]-}"
 	timeout=${TIMEOUT:-${CFG["$name/timeout"]-$CFG_DEFAULT_TIMEOUT}}
+	if [[ -n ${RUN_TIMEOUT_MAX-} ]] && ((timeout == 0 || timeout > RUN_TIMEOUT_MAX)); then
+		timeout=$RUN_TIMEOUT_MAX
+	fi
 	T_TIMEOUT=$timeout
 
-	envfile="$dir/$name.env"
+	envfile="$dir/$job.env"
 	T_ENVFILE=$envfile
-	# Under KVM the implementation under test is the host kernel's.
-	version=$VMM_VERSION
-	[[ $T_ACCEL == kvm ]] && version=$(uname -r)
-	kf_select known "$VMM" "$T_ACCEL" "$version" "$name"
 	{
 		printf 'HVPROBE_TEST=%s\nHVPROBE_VMM=%s\n' "$name" "$VMM"
 		printf 'HVPROBE_ACCEL=%s\n' "$T_ACCEL"
-		i=0
-		for check in "${known[@]}"; do
-			# "crash:<subtest glob>": subtests not to run (they kill this VMM).
-			if [[ $check == crash:* ]]; then
-				printf 'KNOWN_CRASH_%s=%s\n' "$i" "${check#crash:}"
-			else
-				printf 'KNOWN_FAIL_%s=%s\n' "$i" "$check"
-			fi
-			i=$((i + 1))
-		done
+		kf_env "$VMM" "$T_ACCEL" "$name" "${RUN_KF_LINE-}"
 	} >"$envfile"
 
 	# The VMM reads this run's own environment file; the log shows the one run_install
 	# puts beside it, so that its first line reproduces the run.
 	vmm_call command cmd
-	T_ENVFILE="$LOGDIR/$name.env"
+	T_ENVFILE="$LOGDIR/$job.env"
 	vmm_call command shown
 	T_ENVFILE=$envfile
 	quote_command cmdline "${shown[@]}"

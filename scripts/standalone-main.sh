@@ -3,10 +3,13 @@
 #
 # The main part of a standalone test (make standalone): scripts/standalone.sh copies this
 # file into each standalone/<name>, after the runner parts it uses (common, stream, process,
-# known-failures, verdict, symbolize, run-test, report, vmm-qemu) and before the stanza's
-# data: SA_NAME, SA_ORIGIN, ARCH, TESTDIR, the CFG_* catalogue of that one stanza, the KF_*
-# known failures that may apply to it, and standalone_image, which prints the image. The
-# test then runs exactly as "./run_tests.sh <name>" runs it. Never sourced by run_tests.sh.
+# known-failures, hostcpu, verdict, symbolize, run-test, report, vmm-qemu) and before the
+# stanza's data: SA_NAME, SA_ORIGIN, ARCH, TESTDIR, the CFG_* catalogue of that one stanza,
+# the KF_* known failures that may apply to it, standalone_image, which prints the image,
+# and standalone_probe, which prints the host CPU probe (scripts/hostcpu-probe.c, built
+# where the script was made; nothing when the arch is not the host's). The test then runs
+# exactly as "./run_tests.sh <name>" runs it, host conditions included. Never sourced by
+# run_tests.sh.
 # shellcheck disable=SC2034 # globals set here are read by the embedded runner parts
 
 sa_usage()
@@ -31,7 +34,8 @@ EOF
 }
 
 # sa_unpack KEEP: set dir to KEEP (made if needed), or to a temporary directory removed on
-# exit, and unpack the image there as the runner's build directory.
+# exit, and unpack the image (and the host CPU probe, if any) there as the runner's build
+# directory.
 sa_unpack()
 {
 	local file
@@ -48,6 +52,11 @@ sa_unpack()
 	file=$dir/$TESTDIR/${CFG["$SA_NAME/file"]}
 	mkdir -p "${file%/*}" || die "cannot create ${file%/*}"
 	standalone_image >"$file" || die "cannot unpack the image into $file"
+	# The host CPU probe for known failures with host conditions, if this script has one.
+	HOSTCPU_PROBE_BIN=none
+	if standalone_probe >"$dir/hostcpu-probe" 2>/dev/null; then
+		chmod +x "$dir/hostcpu-probe" && HOSTCPU_PROBE_BIN=$dir/hostcpu-probe
+	fi
 }
 
 # sa_finish RUN: install the log the run left in its directory RUN (removed then), print it

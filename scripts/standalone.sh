@@ -15,13 +15,13 @@ shopt -s extglob
 PROG=standalone.sh
 SELF=$(realpath "${BASH_SOURCE[0]}")
 SRCDIR=${SELF%/scripts/*}
-for part in common cfg known-failures build; do
+for part in common cfg known-failures hostcpu build; do
 	# shellcheck source=/dev/null
 	source "$SRCDIR/scripts/$part.sh" || exit 2
 done
 # The parts a standalone script embeds, in this order, then its main.
-SA_PARTS="common stream process known-failures verdict symbolize run-test report vmm-qemu
-	standalone-main"
+SA_PARTS="common stream process known-failures hostcpu verdict symbolize run-test report
+	vmm-qemu standalone-main"
 # The last line of a script: this marker and the SHA-256 of every line before it.
 SA_END="# hvprobe standalone end, sha256="
 
@@ -46,8 +46,8 @@ sa_array()
 # sa_data NAME: the stanza NAME, its known failures and the variables the parts read.
 sa_data()
 {
-	local name=$1 key i
-	local -a vmm=() accel=() version=() host=() test=() check=() reason=()
+	local name=$1 key i array
+	local -a keep=()
 
 	printf '\n# ---- the stanza [%s] ----\n' "$name"
 	printf 'SA_NAME=%q\nSA_ORIGIN=%q\n' "$name" "$SA_ORIGIN"
@@ -58,20 +58,29 @@ sa_data()
 	for key in "${!CFG[@]}"; do
 		[[ $key == "$name/"* ]] && printf 'CFG[%q]=%q\n' "$key" "${CFG[$key]}"
 	done
+	printf 'KF_NAME=%q\n' "$KF_NAME"
 	for i in "${!KF_CHECK[@]}"; do
 		# shellcheck disable=SC2053 # the fields are globs
-		[[ qemu == ${KF_VMM[i]} && $name == ${KF_TEST[i]} ]] || continue
-		vmm+=("${KF_VMM[i]}") accel+=("${KF_ACCEL[i]}") version+=("${KF_VERSION[i]}")
-		host+=("${KF_HOST[i]}") test+=("${KF_TEST[i]}") check+=("${KF_CHECK[i]}")
-		reason+=("${KF_REASON[i]}")
+		[[ qemu == ${KF_VMM[i]} && $name == ${KF_TEST[i]} ]] && keep+=("$i")
 	done
-	sa_array KF_VMM "${vmm[@]}"
-	sa_array KF_ACCEL "${accel[@]}"
-	sa_array KF_VERSION "${version[@]}"
-	sa_array KF_HOST "${host[@]}"
-	sa_array KF_TEST "${test[@]}"
-	sa_array KF_CHECK "${check[@]}"
-	sa_array KF_REASON "${reason[@]}"
+	# Every KF_* array, holding the entries kept (version, accel and host: at run time).
+	for array in $KF_ARRAYS; do
+		local -n sa_field=$array
+		local -a values=()
+		for i in "${keep[@]}"; do
+			values+=("${sa_field[i]}")
+		done
+		sa_array "$array" "${values[@]}"
+		unset -n sa_field
+	done
+}
+
+# sa_probe: the host CPU probe in base64 when this build's arch is the host's (under KVM
+# known failures may hold host conditions), and it can be built; else nothing.
+sa_probe()
+{
+	[[ $ARCH == "$(uname -m)" ]] || return 0
+	hostcpu_probe_path && base64 "$HOSTCPU_PROBE"
 }
 
 # The lines after a script's #! line. bash runs a script as it reads it, so a cut or
@@ -115,7 +124,16 @@ sa_write()
 		printf '\n# standalone_image: the test image %s, in base64.\n' "${image##*/}"
 		printf 'standalone_image()\n{\n\tbase64 -d <<'\''HVPROBE_IMAGE'\''\n'
 		base64 "$image"
-		printf 'HVPROBE_IMAGE\n}\n\nstandalone_main "$@"\n'
+		printf 'HVPROBE_IMAGE\n}\n'
+		printf '\n# standalone_probe: the host CPU probe (scripts/hostcpu-probe.c).\n'
+		printf 'standalone_probe()\n{\n'
+		if [[ -n $SA_PROBE ]]; then
+			printf '\tbase64 -d <<'\''HVPROBE_PROBE'\''\n%s\nHVPROBE_PROBE\n' \
+				"$SA_PROBE"
+		else
+			printf '\treturn 1\n'
+		fi
+		printf '}\n\nstandalone_main "$@"\n'
 	} >"$out.tmp" || return 1
 	sum=$(sha256sum <"$out.tmp") || return 1
 	printf '%s%s\n' "$SA_END" "${sum%% *}" >>"$out.tmp" && chmod +x "$out.tmp" &&
@@ -138,6 +156,7 @@ main()
 	for name in "${names[@]}"; do
 		[[ -n ${CFG["$name/.line"]+set} ]] || die "unknown test '$name'"
 	done
+	SA_PROBE=$(sa_probe 2>/dev/null)
 	out=$BUILDDIR/standalone
 	mkdir -p "$out" || die "cannot create $out"
 	if ((${#names[@]} == 0)); then

@@ -103,8 +103,9 @@ function cut(s) {
 # marker line. A last line without a line end gets one. With scan=1, OUT.scan gets the
 # verdict facts of every line (its first 4 KiB), one KEY=VALUE line each, every value
 # visible() text: the last "EXIT: STATUS=" code, the last SUMMARY and its counts, the last
-# SKIP line, the first FAIL/XPASS and PASS lines and their counts, the last vm-end line,
-# the number of non-blank lines, the last three of them (LAST) and the very last one.
+# SKIP line, the first FAIL/XPASS and PASS lines and their counts, the first check line
+# (FIRSTCHECK), the text of the first ABORT line, the last vm-end line, the number of
+# non-blank lines, the last three of them (LAST) and the very last one.
 # shellcheck disable=SC2016 # awk code
 STREAM_CAPTURE_AWK='
 function keep(s, long,    n) {
@@ -151,6 +152,8 @@ function scanline(s) {
 	if (s ~ /^INFO: vm-end expected: /) vmend = s
 	if (s ~ /^(FAIL|XPASS): / && !nfail++) firstfail = s
 	if (s ~ /^PASS: / && !npass++) firstpass = s
+	if (s ~ /^(PASS|FAIL|XFAIL|XPASS|KFAIL): / && firstcheck == "") firstcheck = s
+	if (s ~ /^ABORT: / && abort == "") abort = substr(s, 8)
 	if (s ~ /[^[:space:]]/) { nlines++; l1 = l2; l2 = l3; l3 = s }
 }
 function put(k, v) { printf "%s=%s\n", k, visible(v, 0) > (out ".scan") }
@@ -187,6 +190,7 @@ END {
 	put("NFAIL", nfail + 0); put("FIRSTFAIL", cut(firstfail))
 	put("NPASS", npass + 0); put("FIRSTPASS", cut(firstpass))
 	put("NLINES", nlines + 0); put("LASTLINE", l3)
+	put("FIRSTCHECK", cut(firstcheck)); put("ABORT", cut(abort))
 	s = cut(l3)
 	if (l2 != "") s = cut(l2) " | " s
 	if (l1 != "") s = cut(l1) " | " s

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The style check CI runs (STYLE.md): an SPDX line first, tabs for
+# The style check CI runs (docs/style.md): an SPDX line first, tabs for
 # indentation, no trailing blanks, at most 100 columns (tabs count 8), the
 # size limits, and shellcheck for every shell script.
 set -u

@@ -116,7 +116,11 @@ symbolize_run()
 	while IFS= read -r line && ((seen < SYM_MAX_LINES)); do
 		((n++)) || continue
 		line=${line//$'\r'/}
-		[[ $line == "FAIL: "* ]] && fail=$line
+		# The FAIL: line a backtrace belongs to; an ABORT: line quotes its own reason.
+		case $line in
+		"FAIL: "*) fail=$line ;;
+		"ABORT: "*) fail="" ;;
+		esac
 		[[ $line == "Backtrace: "* ]] || continue
 		read -r -a words <<<"${line#Backtrace: }"
 		addrs=()

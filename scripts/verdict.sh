@@ -6,9 +6,11 @@
 # is FAIL; a status the guest's own lines contradict (0 or 77 after a FAIL: line, 77 after
 # a PASS: line) is a FAIL that says so. The VMM's exit code only cross-checks it; without an
 # EXIT line the run is a FAIL and the VMM backend, the timeout and the exit code only name
-# what happened. A stanza with "expect = vm_end" instead passes when the VM ends by itself
-# right after the guest's line "INFO: vm-end expected: <what>" (verdict_vm_end). The facts
-# come from a scan of the whole guest output (scripts/stream.sh), not from the capped log.
+# what happened. A guest's "ABORT: <reason>" (report_abort, assert: the environment is
+# broken) makes the verdict "FAIL (abort: <reason>...)", whether an EXIT line follows or
+# not. A stanza with "expect = vm_end" instead passes when the VM ends by itself right
+# after the guest's line "INFO: vm-end expected: <what>" (verdict_vm_end). The facts come
+# from a scan of the whole guest output (scripts/stream.sh), not from the capped log.
 # Sourced, never executed.
 # shellcheck disable=SC2034 # globals set here are read by the files sourcing this one
 
@@ -30,12 +32,14 @@ verdict_scan()
 
 	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPPED=0 V_SKIPLINE="" V_VMEND=""
 	V_NFAIL=0 V_FIRSTFAIL="" V_NPASS=0 V_FIRSTPASS="" V_NLINES=0 V_LASTLINE="" V_LAST=""
+	V_ABORT="" V_FIRSTCHECK=""
 	while IFS='=' read -r key value; do
 		case $key in
 		EXIT)
 			[[ $value =~ ^-?[0-9]+$ ]] && V_EXIT=$value
 			;;
-		SUMMARY | SKIPLINE | VMEND | FIRSTFAIL | FIRSTPASS | LASTLINE | LAST)
+		SUMMARY | SKIPLINE | VMEND | FIRSTFAIL | FIRSTPASS | LASTLINE | LAST | ABORT | \
+			FIRSTCHECK)
 			printf -v "V_$key" '%s' "$value"
 			;;
 		TESTS | UNEXPECTED | SKIPPED | NFAIL | NPASS | NLINES)
@@ -124,6 +128,28 @@ verdict_vm_end()
 	fi
 }
 
+# verdict_abort RC TIMED_OUT TIMEOUT ERRFILE: the verdict of a run with an ABORT: line:
+# "abort: <reason>", then what went wrong after it, if anything (no EXIT line: a hang or a
+# crash while aborting; an exit code that does not go with the EXIT line).
+verdict_abort()
+{
+	local rc=$1 abort="abort: $V_ABORT" code
+
+	R_STATUS=FAIL
+	if (($2)); then
+		verdict_timeout "$3" "$4"
+		R_DETAIL="$abort; then no EXIT line: $R_DETAIL$(verdict_last_output)"
+	elif [[ -z $V_EXIT ]]; then
+		verdict_noexit "$rc" "$4"
+		R_DETAIL="$abort; then no EXIT line: $R_DETAIL"
+	else
+		R_DETAIL=$abort
+		vmm_get code exit_code "$V_EXIT"
+		[[ $rc == "$code" ]] ||
+			R_DETAIL+="; the guest printed EXIT: STATUS=$V_EXIT, $VMM_NAME exited $rc"
+	fi
+}
+
 # verdict_skipped: the verdict of EXIT: STATUS=77, "every check skipped": a SKIP with the
 # last SKIP line, unless the output says that a check ran (a FAIL:, XPASS: or PASS: line,
 # unexpected failures or fewer skips than checks in the SUMMARY).
@@ -166,6 +192,10 @@ verdict_decide()
 	# A guest that does not make the call (the function is absent) skips the usual way.
 	if [[ $outcome == vm_end && ! ($V_EXIT == 77 && -z $V_VMEND) ]]; then
 		verdict_vm_end "$rc" "$timed_out" "$timeout" "$errfile"
+		return
+	fi
+	if [[ -n $V_ABORT ]]; then
+		verdict_abort "$rc" "$timed_out" "$timeout" "$errfile"
 		return
 	fi
 	if ((timed_out)); then

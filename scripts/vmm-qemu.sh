@@ -103,12 +103,24 @@ vmm_qemu_command()
 	fi
 	case $ARCH in
 	x86_64 | i386)
-		machine=${machine:-pc}
+		# No machine asked for: pc, the machine the TCG known failures are verified on;
+		# under KVM microvm, whose firmware has no PCI bus to enumerate and boots in half
+		# the time (the whole catalogue gives the same results on both under TCG:
+		# docs/runner.md, "Machines"). A stanza needing pc's devices says machine = pc.
+		if [[ -z $machine ]]; then
+			machine=pc
+			[[ $T_ACCEL == kvm ]] && machine=microvm
+		fi
 		qc_cmd=("$VMM_BIN" -machine "$machine,accel=$T_ACCEL")
 		# qboot boots in ~0.3 s instead of SeaBIOS's seconds; it only knows pc and q35.
 		[[ -r $QEMU_QBOOT && $machine == @(pc|q35|pc-*) ]] && qc_cmd+=(-bios "$QEMU_QBOOT")
-		qc_cmd+=(-nodefaults -display none -serial stdio
+		# COM1 and an isa-debugcon share one chardev (a mux keeps their bytes in the
+		# guest's order); the guest writes a whole printf to port 0xe9 with one
+		# REP OUTSB, a single VM exit, once the environment names the device.
+		qc_cmd+=(-nodefaults -display none -chardev 'stdio,id=con,mux=on'
+			-serial chardev:con -device 'isa-debugcon,iobase=0xe9,chardev=con'
 			-device 'isa-debug-exit,iobase=0xf4,iosize=0x4')
+		printf 'HVPROBE_CONSOLE=debugcon\n' >>"$T_ENVFILE"
 		;;
 	arm64 | riscv64)
 		# riscv64: the bundled OpenSBI (-bios default) starts the image in S-mode.

@@ -295,36 +295,49 @@ static void dc_zva(void)
 	       block, first, last);
 }
 
-static uint64_t mpidr_seen[MAX_CPUS];
-static unsigned int bad_regs[MAX_CPUS];
+/* What the CPU that ran the work posted to one CPU number read. */
+struct cpu_reads {
+	uint64_t mpidr;
+	unsigned int bad_regs;
+};
+
+static struct cpu_reads cpu_reads[MAX_CPUS];
 
 /* On each CPU: every ID register reads, RES0 bits of the AArch64 ones are zero. */
 static void per_cpu_reads(void *data)
 {
-	int cpu = smp_id();
+	struct cpu_reads *r = data;
 	uint64_t v;
 
-	mpidr_seen[cpu] = read_sysreg(mpidr_el1);
-	bad_regs[cpu] = 0;
+	r->mpidr = read_sysreg(mpidr_el1);
+	r->bad_regs = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(id_space); i++)
-		bad_regs[cpu] += id_space[i].read(&v) != 0;
+		r->bad_regs += id_space[i].read(&v) != 0;
 	for (size_t i = 0; i < ARRAY_SIZE(id_regs); i++)
 		if (!id_regs[i].aarch32 && !id_regs[i].read(&v))
-			bad_regs[cpu] += !!(v & id_regs[i].res0);
+			r->bad_regs += !!(v & id_regs[i].res0);
 }
 
+/*
+ * The work is posted by CPU number, which lib gives each CPU when it starts
+ * it, not from MPIDR_EL1: the affinities compared are the registers of n
+ * distinct CPUs, and a VMM that gives two vCPUs the same one fails (Arm ARM
+ * MPIDR_EL1: the affinity fields identify the PE; GIC affinity routing and
+ * PSCI address PEs by them).
+ */
 static void per_cpu(void)
 {
 	int n = cpu_count();
 	bool distinct = true, multi = true, reads = true;
 
-	on_cpus(per_cpu_reads, NULL);
+	for (int i = 0; i < n; i++)
+		on_cpu(i, per_cpu_reads, &cpu_reads[i]);
 	for (int i = 0; i < n; i++) {
-		reads &= !bad_regs[i];
-		multi &= !(mpidr_seen[i] & BIT(30));
+		reads &= !cpu_reads[i].bad_regs;
+		multi &= !(cpu_reads[i].mpidr & BIT(30));
 		for (int j = 0; j < i; j++)
-			distinct &= (mpidr_seen[i] & MPIDR_AFF_MASK) !=
-				    (mpidr_seen[j] & MPIDR_AFF_MASK);
+			distinct &= (cpu_reads[i].mpidr & MPIDR_AFF_MASK) !=
+				    (cpu_reads[j].mpidr & MPIDR_AFF_MASK);
 	}
 	report(reads, "each of the %d CPUs reads every ID register with its RES0 bits zero", n);
 	report(distinct, "the %d CPUs have distinct MPIDR_EL1 affinities", n);

@@ -5,15 +5,18 @@
  * and later; SMC Calling Convention DEN0028 for the call itself):
  *
  * - PSCI_VERSION (bit 31 zero, at least what the devicetree's /psci
- *   compatible promises);
+ *   compatible promises: 0.2 for "arm,psci-0.2", 1.0 for "arm,psci-1.0";
+ *   a node compatible with "arm,psci" alone is PSCI 0.1, which has no
+ *   PSCI_VERSION: the subtest skips);
  * - PSCI_FEATURES (PSCI 1.0 and later) for every function ID of chapter 5,
  *   SMC32 and SMC64: the functions mandatory for an AArch64 caller report
  *   supported, every answer is NOT_SUPPORTED or 0 (feature flags only for
  *   CPU_SUSPEND: bit 0 OS-initiated mode, bit 1 extended power_state; and
- *   SYSTEM_OFF2), then cross-checked: what it calls supported works where
- *   a call is harmless here, what it calls NOT_SUPPORTED returns
- *   NOT_SUPPORTED, as does an unknown function ID (DEN0028: -1), without
- *   an exception;
+ *   SYSTEM_OFF2: bit 0 HIBERNATE_OFF, the only type PSCI 1.3 defines, the
+ *   other bits reserved: DEN0022F.b, SYSTEM_OFF2 and PSCI_FEATURES), then
+ *   cross-checked: what it calls supported works where a call is harmless
+ *   here, what it calls NOT_SUPPORTED returns NOT_SUPPORTED, as does an
+ *   unknown function ID (DEN0028: -1), without an exception;
  * - MIGRATE_INFO_TYPE (0, 1 or 2; 0 and 1 name a Trusted OS's CPU that
  *   MIGRATE_INFO_UP_CPU returns);
  * - CPU_ON, CPU_OFF, AFFINITY_INFO and the CPU_ON race (cpu.c);
@@ -48,6 +51,8 @@
 #define FN32(n)		(0x84000000U | (n))
 #define FN64(n)		(0xc4000000U | (n))
 #define SYSTEM_OFF2	0x15
+/* PSCI_FEATURES(SYSTEM_OFF2): the off types supported, bit 0 HIBERNATE_OFF (DEN0022F.b). */
+#define OFF_TYPE_HIBERNATE	0x1
 #define PENDING_SGI	6
 
 /* SMCCC 1.0 (DEN0028 2.x): the callee may clobber x4-x17. */
@@ -75,9 +80,12 @@ static long call_safe(uint32_t fn, uint64_t a1, uint64_t a2, exinfo_t *exp)
 	return (long)x0;
 }
 
+/* NOT_SUPPORTED (-1) has bit 31 set: it is no version. */
 bool psci_has_features(void)
 {
-	return psci_version() >= 0x10000;
+	uint32_t v = psci_version();
+
+	return v >= 0x10000 && !(v >> 31);
 }
 
 bool psci_extended_format(void)
@@ -197,8 +205,8 @@ static const struct psci_fn fns[] = {
 	{ "MEM_PROTECT", FN32(0x13), OPTIONAL, 0 },
 	{ "MEM_PROTECT_CHECK_RANGE (SMC32)", FN32(0x14), OPTIONAL, 0 },
 	{ "MEM_PROTECT_CHECK_RANGE (SMC64)", FN64(0x14), OPTIONAL, 0 },
-	{ "SYSTEM_OFF2 (SMC32)", FN32(SYSTEM_OFF2), OPTIONAL, 0x7fffffff },
-	{ "SYSTEM_OFF2 (SMC64)", FN64(SYSTEM_OFF2), OPTIONAL, 0x7fffffff },
+	{ "SYSTEM_OFF2 (SMC32)", FN32(SYSTEM_OFF2), OPTIONAL, OFF_TYPE_HIBERNATE },
+	{ "SYSTEM_OFF2 (SMC64)", FN64(SYSTEM_OFF2), OPTIONAL, OFF_TYPE_HIBERNATE },
 };
 
 /*
@@ -223,19 +231,38 @@ static const char *need_features(void)
 	return psci_has_features() ? NULL : "PSCI_FEATURES is PSCI 1.0 and later";
 }
 
-static void version(void)
+/* The version the devicetree's /psci compatible promises (0: PSCI 0.1, no PSCI_VERSION). */
+static uint32_t promised_version(void)
 {
 	int node = dt_path("/psci");
-	uint32_t v = psci_version(), want = 0;
+
+	if (dt_is_compatible(node, "arm,psci-1.0"))
+		return 0x10000;
+	if (dt_is_compatible(node, "arm,psci-0.2"))
+		return 0x2;
+	return 0;
+}
+
+static const char *need_version(void)
+{
+	const char *why = need_psci();
+
+	if (why)
+		return why;
+	return promised_version() ? NULL :
+		"/psci is compatible with neither arm,psci-0.2 nor arm,psci-1.0 (PSCI 0.1 has no "
+		"PSCI_VERSION)";
+}
+
+static void version(void)
+{
+	uint32_t v = psci_version(), want = promised_version();
 
 	report_info("PSCI %u.%u through %s", v >> 16, v & 0xffff,
 		    psci_conduit() == PSCI_CONDUIT_SMC ? "SMC" : "HVC");
 	report_eq(0, v >> 31, "PSCI_VERSION has bit 31 clear");
-	if (dt_is_compatible(node, "arm,psci-1.0"))
-		want = 0x10000;
-	else if (dt_is_compatible(node, "arm,psci-0.2"))
-		want = 0x2;
-	report(v >= want, "PSCI_VERSION %u.%u is at least what /psci is compatible with (%u.%u)",
+	report(v >= want && !(v >> 31),
+	       "PSCI_VERSION %u.%u is at least what /psci is compatible with (%u.%u)",
 	       v >> 16, v & 0xffff, want >> 16, want & 0xffff);
 }
 
@@ -421,7 +448,7 @@ static const char *need_powerdown(void)
 }
 
 static const struct subtest tests[] = {
-	SUBTEST_NEEDS(version, need_psci),
+	SUBTEST_NEEDS(version, need_version),
 	SUBTEST_NEEDS(features, need_features),
 	SUBTEST_NEEDS(supported_calls, need_features),
 	SUBTEST_NEEDS(unsupported_calls, need_features),

@@ -42,7 +42,7 @@ void entry_check(struct entry_record *rec, int cpu, const char *how);
 
 /* AFFINITY_INFO of @cpu at level 0, polled until it is @state or PSCI_WAIT_MS passed. */
 int wait_affinity(int cpu, int state);
-/* lib's cpu_power_off() on @cpu, then wait for AFFINITY_INFO to say OFF. */
+/* lib's cpu_power_off() on @cpu, then wait for AFFINITY_INFO to say OFF: a check. */
 bool power_off_cpu(int cpu);
 
 /* PSCI_FEATURES is there (PSCI 1.0 and later). */

@@ -220,9 +220,42 @@ void gic_send_sgi_self(unsigned int sgi)
 	send_sgi(SGI_SELF, sgi);
 }
 
+/*
+ * An IAR value lib read before a test's IRQ vector handler (gic_irq_preack()),
+ * handed to that handler's gic_ack(), per CPU.
+ */
+static struct {
+	uint32_t iar;
+	bool valid;
+} preacked[MAX_CPUS];
+
 uint32_t gic_ack(void)
 {
+	int cpu = smp_id();
+
+	if (preacked[cpu].valid) {
+		preacked[cpu].valid = false;
+		return preacked[cpu].iar;
+	}
 	return ops ? ops->ack() : GIC_SPURIOUS;
+}
+
+bool gic_irq_preack(void)
+{
+	int cpu = smp_id();
+	uint32_t iar;
+
+	if (!ops || preacked[cpu].valid)
+		return false;
+	iar = ops->ack();
+	if (ops->iar_intid(iar) == GIC_SGI_KICK) {
+		smp_kick_received(cpu);
+		ops->eoi(iar);
+		return true;
+	}
+	preacked[cpu].iar = iar;
+	preacked[cpu].valid = true;
+	return false;
 }
 
 unsigned int gic_iar_intid(uint32_t iar)
@@ -263,7 +296,9 @@ void gic_handle_irq(struct ex_regs *regs)
 		return;		/* spurious: nothing to end */
 	}
 	h = __atomic_load_n(&irq_handlers[intid], __ATOMIC_ACQUIRE);
-	if (h)
+	if (intid == GIC_SGI_KICK)
+		smp_kick_received(smp_id());
+	else if (h)
 		h(regs, intid);
 	gic_eoi(iar);
 	if (!h && intid != GIC_SGI_KICK) {

@@ -13,8 +13,9 @@
  * IRQs itself (local_irq_enable()) once it has installed its handlers.
  *
  * lib's IRQ path acknowledges, calls the handler installed for the INTID
- * and writes the EOI. SGI GIC_SGI_KICK wakes idle CPUs for on_cpu(); tests
- * may use SGIs 0-14 freely.
+ * and writes the EOI. SGI GIC_SGI_KICK is lib's wake-up of sleeping CPUs
+ * (lib/smp.c), never seen by tests, not even by a handler that took the
+ * IRQ vector over (gic_irq_preack()); tests may use SGIs 0-14 freely.
  */
 #ifndef ARM64_GIC_H
 #define ARM64_GIC_H
@@ -77,6 +78,12 @@ void gic_send_sgi_self(unsigned int sgi);
  * to gic_eoi()). gic_iar_intid() extracts the INTID (GIC_SPURIOUS: none).
  */
 uint32_t gic_ack(void);
+/*
+ * For the exception path, before a test's IRQ vector handler: acknowledge
+ * the interrupt; if it is GIC_SGI_KICK, end it and return true (the handler
+ * is not called); else keep the IAR for the handler's gic_ack().
+ */
+bool gic_irq_preack(void);
 unsigned int gic_iar_intid(uint32_t iar);
 void gic_eoi(uint32_t iar);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The PL011 console (PrimeCell UART PL011 TRM, DDI 0183: UARTDR, UARTFR,
- * UARTCR), the exit of DESIGN §2 (PSCI SYSTEM_OFF), counter delays and the
- * small arch hooks lib/ calls.
+ * UARTCR), the exit of the result protocol (docs/result-protocol.md: PSCI
+ * SYSTEM_OFF), counter delays and the small arch hooks lib/ calls.
  */
 #include "arch.h"
 #include "arm64.h"
@@ -16,15 +16,18 @@
 #define UARTDR		0x00
 #define UARTFR		0x18
 #define  UARTFR_BUSY	(1U << 3)
-#define  UARTFR_TXFF	(1U << 5)
+#define  UARTFR_TXFE	(1U << 7)
 #define UARTLCR_H	0x2c
 #define  UARTLCR_8N1F	0x70	/* WLEN 8 bits, FIFOs on */
+#define  UARTLCR_FEN	(1U << 4)
+#define PL011_FIFO	16	/* transmit FIFO depth: 16 bytes up to r1p4, 32 in r1p5 */
 #define UARTCR		0x30
 #define  UARTCR_EN	(1U << 0)
 #define  UARTCR_TXE	(1U << 8)
 #define  UARTCR_RXE	(1U << 9)
 
 static uintptr_t uart;
+static unsigned int tx_burst = 1;	/* bytes per TXFE check: the FIFO, if on */
 
 /* The console: /chosen stdout-path if it is a PL011, else the first PL011. */
 void uart_init(void)
@@ -43,17 +46,29 @@ void uart_init(void)
 		writel(UARTLCR_8N1F, uart + UARTLCR_H);
 		writel(UARTCR_EN | UARTCR_TXE | UARTCR_RXE, uart + UARTCR);
 	}
+	if (readl(uart + UARTLCR_H) & UARTLCR_FEN)
+		tx_burst = PL011_FIFO;
 }
 
 void arch_console_write(const char *s, size_t len)
 {
 	if (!uart)
 		return;
-	for (size_t i = 0; i < len; i++) {
-		/* Bounded wait for FIFO room, so a broken UART cannot hang us. */
-		for (int spin = 0; spin < 100000 && (readl(uart + UARTFR) & UARTFR_TXFF); spin++)
+	while (len) {
+		size_t n = MIN(len, (size_t)tx_burst);
+
+		/*
+		 * TXFE: the transmit FIFO (or, FIFOs off, the holding register)
+		 * is empty, room for tx_burst bytes: one status read per burst
+		 * rather than per byte, each an exit under a VMM. Bounded, so a
+		 * broken UART cannot hang us.
+		 */
+		for (int spin = 0; spin < 100000 && !(readl(uart + UARTFR) & UARTFR_TXFE); spin++)
 			arch_cpu_relax();
-		writel((unsigned char)s[i], uart + UARTDR);
+		for (size_t i = 0; i < n; i++)
+			writel((unsigned char)s[i], uart + UARTDR);
+		s += n;
+		len -= n;
 	}
 }
 
@@ -101,6 +116,11 @@ void arch_irq_disable(void)
 void arch_irq_enable(void)
 {
 	local_irq_enable();
+}
+
+bool arch_irqs_enabled(void)
+{
+	return irqs_enabled();
 }
 
 void udelay(unsigned long us)

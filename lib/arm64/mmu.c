@@ -40,10 +40,27 @@
 
 extern char __image_start[], __text_end[], __image_end[];
 
-static uint64_t boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
+static uint64_t boot_tables[BOOT_TABLES][512] __aligned(4096);
 static int boot_tables_used;
 /* MAIR, TCR, TTBR0, SCTLR for secondaries; a cache line of its own. */
 uint64_t arm64_mmu_regs[4] __aligned(64);
+
+/* 4 KiB granule, 48-bit VAs: four levels of 512 entries (Arm ARM D8.2). */
+static const struct pt_geometry geometry = {
+	.levels = 4,
+	.shift = { 0, 12, 21, 30, 39 },
+	.entries = { 0, 512, 512, 512, 512 },
+};
+
+const struct pt_geometry *arch_pt_geometry(void)
+{
+	return &geometry;
+}
+
+uint64_t arch_pte_none(int level)
+{
+	return 0;
+}
 
 uint64_t *arch_pt_root(void)
 {

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "asm/exception.h"
+#include "gic.h"
 #include "report.h"
 #include "setup.h"
 
@@ -157,6 +158,8 @@ void arm64_exception(struct ex_regs *r)
 		return;
 	}
 	h = __atomic_load_n(&vector_handlers[type], __ATOMIC_ACQUIRE);
+	if (h && type == EXC_IRQ && gic_irq_preack())
+		return;	/* lib's wake-up kick: never the test's */
 	if (h)
 		h(r);
 	else if (type == EXC_IRQ)

@@ -5,9 +5,11 @@
  * multiboot information. Secondary CPUs arrive in real mode at the
  * trampoline copied below 1 MiB and join the same 32-bit path.
  *
- * Boot page tables identity-map 0..4 GiB with 2 MiB pages, user-accessible
- * (the CPL3 helper runs image code), the top GiB uncached (MMIO: APIC,
- * IOAPIC, HPET). C code later splits the first 2 MiB to unmap page 0.
+ * The boot page tables are data in the image, not built at run time (under
+ * a hypervisor that emulates guest kernel code, every instruction counts):
+ * 0..4 GiB identity-mapped, user-accessible (the CPL3 helper runs image
+ * code), the first 2 MiB with 4 KiB pages (mmu_init() unmaps page 0), the
+ * rest with 2 MiB pages, the top GiB uncached (MMIO: APIC, IOAPIC, HPET).
  */
 #include "asm/desc.h"
 
@@ -19,6 +21,7 @@
 #define PTE_PWT		0x008
 #define PTE_PCD		0x010
 #define PTE_PS		0x080
+#define PTE_TABLE	(PTE_P + PTE_W + PTE_U)
 
 	.section .multiboot, "a"
 	.balign 4
@@ -27,9 +30,33 @@
 	.section .data
 	.balign 4096
 	.globl boot_pml4
-boot_pml4:	.fill 512, 8, 0
-boot_pdpt:	.fill 512, 8, 0
-boot_pd:	.fill 4 * 512, 8, 0
+boot_pml4:
+	.quad boot_pdpt + PTE_TABLE
+	.fill 511, 8, 0
+boot_pdpt:
+	i = 0
+	.rept 4
+	.quad boot_pd + i * 4096 + PTE_TABLE
+	i = i + 1
+	.endr
+	.fill 508, 8, 0
+boot_pd:
+	.quad boot_pt + PTE_TABLE
+	i = 1
+	.rept 3 * 512 - 1
+	.quad (i << 21) + PTE_TABLE + PTE_PS
+	i = i + 1
+	.endr
+	.rept 512
+	.quad (i << 21) + PTE_TABLE + PTE_PS + PTE_PCD + PTE_PWT
+	i = i + 1
+	.endr
+boot_pt:
+	i = 0
+	.rept 512
+	.quad (i << 12) + PTE_TABLE
+	i = i + 1
+	.endr
 
 	.balign 16
 boot_gdt:
@@ -48,8 +75,11 @@ mb_magic:	.long 0
 	.globl ap_stack_top
 ap_stack_top:	.quad 0
 
-	.section .bss
-	.balign 16
+	/* Stacks need no zeroing: outside .bss (flat.lds). */
+	.section .stack, "aw", @nobits
+	.balign 4096
+	.globl bsp_ist
+bsp_ist:	.fill 3 * 4096, 1, 0
 bsp_stack:	.fill 16384, 1, 0
 bsp_stack_top:
 
@@ -59,39 +89,9 @@ bsp_stack_top:
 start32:
 	mov %eax, %ebp
 	mov %ebx, %esi
-	/* Zero .bss: not every loader does (Bochs' boot path will not). */
-	cld
-	xor %eax, %eax
-	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
-	rep stosb
 	mov %ebp, mb_magic
 	mov %esi, mb_info
 	mov $bsp_stack_top, %esp
-
-	/* PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs, PDs -> 2 MiB pages. */
-	movl $boot_pdpt + PTE_P + PTE_W + PTE_U, boot_pml4
-	xor %ecx, %ecx
-1:	mov %ecx, %eax
-	shl $12, %eax
-	add $boot_pd + PTE_P + PTE_W + PTE_U, %eax
-	mov %eax, boot_pdpt(, %ecx, 8)
-	inc %ecx
-	cmp $4, %ecx
-	jne 1b
-	xor %ecx, %ecx
-2:	mov %ecx, %eax
-	shl $21, %eax
-	or $PTE_P + PTE_W + PTE_U + PTE_PS, %eax
-	cmp $3 * 512, %ecx
-	jb 3f
-	or $PTE_PCD + PTE_PWT, %eax
-3:	mov %eax, boot_pd(, %ecx, 8)
-	movl $0, boot_pd + 4(, %ecx, 8)
-	inc %ecx
-	cmp $4 * 512, %ecx
-	jne 2b
 	xor %edi, %edi			/* 0: boot CPU */
 	jmp enter_long
 
@@ -141,6 +141,17 @@ start64:
 	test %edi, %edi
 	jnz 5f
 	mov $bsp_stack_top, %rsp
+	/*
+	 * Zero .bss: not every loader does (Bochs' boot path does not).
+	 * flat.lds aligns both ends to 16 bytes; the stacks are outside.
+	 */
+	cld
+	xor %eax, %eax
+	mov $__bss_start, %edi
+	mov $__bss_end, %ecx
+	sub %rdi, %rcx
+	shr $3, %rcx
+	rep stosq
 	mov mb_info(%rip), %edi
 	call x86_setup
 	ud2

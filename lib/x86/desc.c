@@ -20,11 +20,6 @@ struct idt_gate {
 	uint32_t off2, reserved;
 } __packed;
 
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __packed;
-
 extern char x86_vector_stubs[];
 extern char x86_user_return[], x86_user_ud2[];
 
@@ -91,6 +86,7 @@ static bool user_return(struct ex_regs *r)
 
 static void kick_handler(struct ex_regs *r)
 {
+	smp_kick_received(smp_id());
 	apic_eoi();
 }
 

@@ -19,6 +19,23 @@
 #define PTE_NX		BIT_ULL(63)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
+/* 4-level paging: 512 entries a table, 9 index bits a level (SDM vol. 3A, 4.5). */
+static const struct pt_geometry geometry = {
+	.levels = 4,
+	.shift = { 0, 12, 21, 30, 39 },
+	.entries = { 0, 512, 512, 512, 512 },
+};
+
+const struct pt_geometry *arch_pt_geometry(void)
+{
+	return &geometry;
+}
+
+uint64_t arch_pte_none(int level)
+{
+	return 0;
+}
+
 uint64_t *arch_pt_root(void)
 {
 	return (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);

@@ -27,7 +27,7 @@ struct mb_module {
 #define MBI_MODS	BIT(3)
 
 extern char __image_end[];
-static char bsp_ist[3 * IST_SIZE] __aligned(4096);
+extern char bsp_ist[];	/* 3 * IST_SIZE, cstart64.S */
 
 static void setup_from_mbi(const struct mbi *mbi)
 {
@@ -73,6 +73,7 @@ void x86_setup(const struct mbi *mbi)
 {
 	serial_init();
 	pic_mask_all();
+	pit_init();
 	extable_init();
 	x86_cpus[0].ist_stacks = bsp_ist;
 	x86_idt_init();
@@ -80,6 +81,7 @@ void x86_setup(const struct mbi *mbi)
 	setup_cr();
 	/* Arguments first: the loader put them in memory the allocator gets. */
 	setup_from_mbi(mbi);
+	console_from_env();
 	page_alloc_init((uintptr_t)__image_end, phys_mem_end);
 	smp_discover();
 	mmu_init();

@@ -45,16 +45,28 @@ static void madt_cpu(const struct madt_entry *e, void *data)
 	l->ids[l->n++] = id;
 }
 
+/*
+ * The RSDP is on a 16-byte boundary in the first KiB of the EBDA or in
+ * 0xE0000-0xFFFFF (ACPI 6.5, 5.2.5.1). Firmware puts it in the F segment
+ * (qboot, SeaBIOS, Bochs' BIOS: 0xF3000-0xFA000), which is searched
+ * before the E segment; the spec gives no order within that range. The
+ * signature is compared as one 64-bit word: this loop runs thousands of
+ * times per boot, and under a hypervisor emulating guest kernel code every
+ * instruction costs.
+ */
 static const struct acpi_rsdp *find_rsdp(void)
 {
+	const uint64_t sig = 0x2052545020445352ULL;	/* "RSD PTR " */
 	uintptr_t ebda = (uintptr_t)*(uint16_t *)0x40eUL << 4;
-	uintptr_t areas[][2] = { { ebda, ebda + 1024 }, { 0xe0000, 0x100000 } };
+	uintptr_t areas[][2] = {
+		{ ebda, ebda + 1024 }, { 0xf0000, 0x100000 }, { 0xe0000, 0xf0000 },
+	};
 
 	for (size_t a = 0; a < ARRAY_SIZE(areas); a++) {
 		if (!areas[a][0])
 			continue;
 		for (uintptr_t p = areas[a][0]; p < areas[a][1]; p += 16)
-			if (acpi_rsdp_valid((const void *)p))
+			if (*(const uint64_t *)p == sig && acpi_rsdp_valid((const void *)p))
 				return (const void *)p;
 	}
 	return NULL;
@@ -89,13 +101,21 @@ static void start_cpu(int cpu)
 	booting_cpu = cpu;
 	ap_stack_top = (uintptr_t)c->stack + STACK_SIZE;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (int i = 0; i < 2; i++) {
+	/*
+	 * SIPI, 200 us, and a second SIPI only if the first did not take: a
+	 * running AP ignores SIPIs anyway (SDM vol. 3, 9.4.4.1).
+	 */
+	for (int i = 0; i < 2 && !smp_cpu_is_online(cpu); i++) {
 		apic_icr_write(APIC_DM_STARTUP | APIC_INT_ASSERT | TRAMPOLINE >> 12, c->apic_id);
 		udelay(200);
 	}
-	/* Generous: a TCG vCPU thread may need a while to be scheduled. */
-	for (int ms = 0; ms < 5000 && !smp_cpu_is_online(cpu); ms++)
-		udelay(1000);
+	/*
+	 * Generous, 5 s: a TCG vCPU thread may need a while to be scheduled. A
+	 * bounded spin (no calibrated timer to halt on at this point), looking
+	 * every 20 us, so that an AP costs no more than it takes to start.
+	 */
+	for (int t = 0; t < 5000000 / 20 && !smp_cpu_is_online(cpu); t++)
+		udelay(20);
 	if (!smp_cpu_is_online(cpu))
 		report_abort("CPU %d (APIC ID %u) did not come online after INIT-SIPI-SIPI", cpu,
 			     c->apic_id);

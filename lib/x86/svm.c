@@ -402,16 +402,19 @@ char *svm_ioio_str(uint64_t info1, char *buf, size_t len)
 bool svm_report_exit(struct svm_guest *g, uint64_t expected, const char *fmt, ...)
 {
 	const struct vmcb_control *c = &g->vmcb.control;
-	char e[48], a[48], got[160];
+	char e[48] = "", a[48], got[160] = "";
 	bool pass = c->exit_code == expected;
 	va_list ap;
 
 	/* What was got carries the exit's details: enough to debug without a rerun. */
-	snprintf(got, sizeof(got), "%s; exitinfo1 %#lx exitinfo2 %#lx rip %#lx",
-		 svm_exit_str(c->exit_code, a, sizeof(a)), (unsigned long)c->exit_info_1,
-		 (unsigned long)c->exit_info_2, (unsigned long)g->vmcb.save.rip);
+	if (!pass) {
+		svm_exit_str(expected, e, sizeof(e));
+		snprintf(got, sizeof(got), "%s; exitinfo1 %#lx exitinfo2 %#lx rip %#lx",
+			 svm_exit_str(c->exit_code, a, sizeof(a)), (unsigned long)c->exit_info_1,
+			 (unsigned long)c->exit_info_2, (unsigned long)g->vmcb.save.rip);
+	}
 	va_start(ap, fmt);
-	vreport_decoded(pass, svm_exit_str(expected, e, sizeof(e)), got, fmt, ap);
+	vreport_decoded(pass, e, got, fmt, ap);
 	va_end(ap);
 	return pass;
 }

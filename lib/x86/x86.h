@@ -35,6 +35,8 @@ extern uint64_t boot_pml4[];
 void x86_cpu_init(int cpu);
 void x86_idt_init(void);
 void serial_init(void);
+void console_from_env(void);
+void pit_init(void);
 void mmu_init(void);
 void x86_ap_setup(void);
 void smp_discover(void);

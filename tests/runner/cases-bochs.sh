@@ -72,7 +72,7 @@ resolution" 'exit 0'
 	expect_grep "bochs: cpu is the Bochs model, bochs_params come last" \
 		"$(tr '\n' ' ' <"$rec/amd.args")" "--cpu ryzen .* --mem 512 --ips 50000000 $"
 	want=$(printf '%s\n' HVPROBE_TEST=plain HVPROBE_VMM=bochs HVPROBE_ACCEL=none \
-		'KNOWN_FAIL_0=chk: *')
+		'KNOWN_FAIL_0=chk: *' 'KNOWN_AT_0=known-failures.txt:1')
 	expect_eq "bochs: accel none, known failures of this Bochs version" "$want" \
 		"$(cat "$rec/plain.env")"
 	expect_line "bochs: SKIP another accelerator" "$OUT" \

@@ -89,7 +89,8 @@ test_standalone()
 	expect_rc "standalone: exit status 0 on PASS" 0
 	expect_grep "standalone: the log on stderr" "$ERR" "^--- result: PASS \(1 tests\) ---$"
 	want=$(printf '%s\n' HVPROBE_TEST=pass HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=a: *')
+		'KNOWN_FAIL_0=a: *' 'KNOWN_AT_0=known-failures.txt:1' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "standalone: environment and known failures" "$want" "$(cat "$rec/pass.env")"
 	line=$(tr '\n' ' ' <"$rec/pass.args")
 	expect_grep "standalone: the QEMU command of the stanza" "$line" \
@@ -97,7 +98,7 @@ test_standalone()
 -foo x y $"
 	FAKE_QEMU_VERSION=8.1.0 FAKE_QEMU_RECORD=$rec sa_run "$WORK/elsewhere/pass"
 	expect_eq "standalone: known failures follow the VMM version at run time" \
-		"KNOWN_FAIL_0=b: *" "$(tail -n 1 "$rec/pass.env")"
+		"KNOWN_FAIL_0=b: *" "$(grep KNOWN_FAIL "$rec/pass.env")"
 	sa_run "$WORK/elsewhere/fail"
 	expect_eq "standalone: FAIL verdict line" \
 		"FAIL fail (1 tests, 1 unexpected failures; FAIL: a: broken)" "$OUT"

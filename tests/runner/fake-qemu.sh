@@ -18,6 +18,8 @@
 #   deaf          from now on ignore SIGTERM (only SIGKILL stops it)
 #   flood N TEXT  print the line TEXT N times
 #   bytes N       print N bytes "x" without a line end
+#   ifarg WORD ACTION   ACTION only when the guest's command line (-append or --args) has
+#                 the word WORD (a known-crash run adds the subtest glob there)
 # With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line; the path given with -initrd
 # or --env, which is private to each run, as @ENV@) to DIR/<test>.args, that path to
 # DIR/<test>.envpath, the environment file to DIR/<test>.env and its pid to DIR/<test>.pid.
@@ -37,11 +39,12 @@ case ${1-} in
 esac
 
 args=("$@")
-kernel="" initrd=""
+kernel="" initrd="" append=""
 for ((i = 0; i + 1 < ${#args[@]}; i++)); do
 	case ${args[i]} in
 	-kernel | --elf) kernel=${args[i + 1]} ;;
 	-initrd | --env) initrd=${args[i + 1]} ;;
+	-append | --args) append=${args[i + 1]} ;;
 	esac
 done
 if [[ ! -r $kernel || ! -r $initrd ]]; then
@@ -66,6 +69,13 @@ while IFS= read -r line || [[ -n $line ]]; do
 	verb=${line%% *}
 	text=${line#"$verb"}
 	text=${text# }
+	if [[ $verb == ifarg ]]; then
+		[[ " $append " == *" ${text%% *} "* ]] || continue
+		line=${text#* }
+		verb=${line%% *}
+		text=${line#"$verb"}
+		text=${text# }
+	fi
 	case $verb in
 	out) printf '%s\n' "$text" ;;
 	outb) printf '%b\n' "$text" ;;

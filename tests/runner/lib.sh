@@ -39,7 +39,7 @@ tr_tree()
 	rm -rf "$dir"
 	mkdir -p "$dir/scripts" "$dir/$TR_TESTDIR"
 	cp "$TR_ROOT/run_tests.sh" "$dir/"
-	cp "$TR_ROOT"/scripts/*.sh "$dir/scripts/"
+	cp "$TR_ROOT"/scripts/*.sh "$TR_ROOT"/scripts/*.c "$dir/scripts/"
 	printf 'ARCH=%s\nSRCDIR=%s\nTESTDIR=%s\nHOST_ARCH=x86_64\n' "$arch" "$dir" "$TR_TESTDIR" \
 		>"$dir/config.mak"
 	printf 'all:\n\n%s/%%.flat:\n\tprintf "out built by make\\n" >$@\n' "$TR_TESTDIR" \

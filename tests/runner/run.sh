@@ -8,10 +8,14 @@
 # cases-cfg.sh; TAP, JUnit and --shard in cases-output.sh; crash reasons, backtraces and
 # crash.sh in cases-crash.sh; expect = vm_end in cases-vm-end.sh; the Bochs backend in
 # cases-bochs.sh; standalone scripts in cases-standalone.sh; the QEMU command line and exit
-# codes of arm64, riscv64 and s390x in cases-arches.sh; the runner under stress (concurrent
-# runs, contradicting statuses, control bytes, floods, fallbacks, interruptions, terminals,
-# damaged standalone scripts) in cases-stress.sh and cases-stress2.sh. One line per check,
-# then "runner-tests: N passed, N failed".
+# codes of arm64, riscv64 and s390x in cases-arches.sh; host-aware known failures in
+# cases-kf.sh; --known-crashes, aborts and runs where nothing could start in cases-kc.sh;
+# the first run's installs in cases-firstrun.sh; the known-failures audit in
+# cases-audit.sh; the CI files in cases-ci.sh; the x86 machine and console in
+# cases-machine.sh; the runner under stress (concurrent runs, contradicting statuses,
+# control bytes, floods, fallbacks, interruptions, terminals, damaged standalone scripts)
+# in cases-stress.sh and cases-stress2.sh. One line per check, then
+# "runner-tests: N passed, N failed".
 
 set -u -o pipefail
 
@@ -31,6 +35,18 @@ source "$TR_HERE/cases-bochs.sh" || exit 2
 source "$TR_HERE/cases-standalone.sh" || exit 2
 # shellcheck source=tests/runner/cases-arches.sh disable=SC1091
 source "$TR_HERE/cases-arches.sh" || exit 2
+# shellcheck source=tests/runner/cases-kf.sh disable=SC1091
+source "$TR_HERE/cases-kf.sh" || exit 2
+# shellcheck source=tests/runner/cases-kc.sh disable=SC1091
+source "$TR_HERE/cases-kc.sh" || exit 2
+# shellcheck source=tests/runner/cases-firstrun.sh disable=SC1091
+source "$TR_HERE/cases-firstrun.sh" || exit 2
+# shellcheck source=tests/runner/cases-audit.sh disable=SC1091
+source "$TR_HERE/cases-audit.sh" || exit 2
+# shellcheck source=tests/runner/cases-ci.sh disable=SC1091
+source "$TR_HERE/cases-ci.sh" || exit 2
+# shellcheck source=tests/runner/cases-machine.sh disable=SC1091
+source "$TR_HERE/cases-machine.sh" || exit 2
 # shellcheck source=tests/runner/cases-stress.sh disable=SC1091
 source "$TR_HERE/cases-stress.sh" || exit 2
 # shellcheck source=tests/runner/cases-stress2.sh disable=SC1091
@@ -246,11 +262,16 @@ test_guest_interface()
 	EOF
 	FAKE_QEMU_RECORD=$rec tr_run "$SRC"
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_FAIL_1=second glob' 'KNOWN_CRASH_2=int3_*')
-	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_ globs" "$want" \
+		'KNOWN_FAIL_0=svm: npt*' 'KNOWN_AT_0=known-failures.txt:2' \
+		'KNOWN_FAIL_1=second glob' 'KNOWN_AT_1=known-failures.txt:6' \
+		'KNOWN_CRASH_2=int3_*' 'KNOWN_AT_2=known-failures.txt:8' \
+		HVPROBE_CONSOLE=debugcon)
+	expect_eq "environment file with the selected KNOWN_FAIL_/KNOWN_CRASH_/KNOWN_AT_ lines" \
+		"$want" \
 		"$(cat "$rec/envtest.env")"
 	want=$(printf '%s\n' "$TR_FAKE" -machine pc,accel=tcg -bios /usr/share/qemu/qboot.rom \
-		-nodefaults -display none -serial stdio \
+		-nodefaults -display none -chardev stdio,id=con,mux=on -serial chardev:con \
+		-device isa-debugcon,iobase=0xe9,chardev=con \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x4 -no-reboot -m 256 -smp 3 -cpu max \
 		-kernel "$SRC/x86/ok.flat" -append "a b  'c'" \
 		-initrd @ENV@ -foo "x y" -bar z)
@@ -268,7 +289,9 @@ test_guest_interface()
 		"^$TR_FAKE -machine pc,accel=tcg .* -foo 'x y' -bar z$"
 	FAKE_QEMU_VERSION=8.0.0 FAKE_QEMU_RECORD=$rec tr_run "$SRC" envtest
 	want=$(printf '%s\n' HVPROBE_TEST=envtest HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=never' 'KNOWN_FAIL_1=second glob')
+		'KNOWN_FAIL_0=never' 'KNOWN_AT_0=known-failures.txt:5' 'KNOWN_FAIL_1=second glob' \
+		'KNOWN_AT_1=known-failures.txt:6' \
+		HVPROBE_CONSOLE=debugcon)
 	expect_eq "known failures follow the VMM version" "$want" "$(cat "$rec/envtest.env")"
 
 	verdict_tree
@@ -293,10 +316,22 @@ test_vm_end
 test_bochs
 test_standalone
 test_arches
+test_x86_machine
 test_skips
 test_guest_interface
 test_cfg_errors
 test_kf_errors
+test_kf_syntax
+test_kf_host
+test_kf_cpuinfo
+test_kf_real
+test_kf_standalone
+test_known_crashes
+test_aborts
+test_nothing_ran
+test_first_run
+test_audit
+test_ci_files
 test_selection
 test_stress_concurrent
 test_stress_status

@@ -93,6 +93,11 @@ static void setup(void)
 		     page_alloc_init(a_base + PAGE_SIZE, a_base + 4 * PAGE_SIZE));
 	page_alloc_init(a_base, a_base + 100);
 	CHECK(page_alloc_free_count() == initial_free, "a region smaller than a page adds nothing");
+	CHECK(page_alloc_owns((void *)(a_base + ARENA_A_SIZE - PAGE_SIZE)) &&
+	      page_alloc_owns((void *)(b_end - 1)),
+	      "page_alloc_owns() is true inside the regions");
+	CHECK(!page_alloc_owns((void *)(b_start - 1)) && !page_alloc_owns((void *)b_end) &&
+	      !page_alloc_owns(page_used), "page_alloc_owns() is false outside them");
 }
 
 /*

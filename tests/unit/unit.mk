@@ -14,7 +14,7 @@ HOSTCC ?= cc
 
 BUILD_UNIT := tests/unit
 UNIT_SRC := $(SRCDIR)/tests/unit
-UNIT_TESTS := printf string glob alloc subtest devicetree
+UNIT_TESTS := printf string glob alloc subtest devicetree report extable vm setup
 UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
 
 # Which lib/ objects each test links with.
@@ -25,6 +25,11 @@ UNIT_LIBS_alloc := alloc string
 # The report/SMP calls of subtest.c are stubs in test-subtest.c.
 UNIT_LIBS_subtest := subtest argv glob string
 UNIT_LIBS_devicetree := devicetree string
+UNIT_LIBS_report := report argv glob string printf
+UNIT_LIBS_extable := extable
+UNIT_LIBS_vm := vm string
+# The rest of what lib/setup.c calls is stubbed in test-setup.c.
+UNIT_LIBS_setup := setup printf string
 
 # Sanitizers when the host toolchain has them; probed once, and only when
 # a unit test is actually built. `make UNIT_SANITIZE=` turns them off.
@@ -39,12 +44,18 @@ UNIT_LIB_CFLAGS = $(UNIT_CFLAGS) -fno-builtin -include $(UNIT_SRC)/rename.h
 # unit.mk too: a change of flags rebuilds.
 UNIT_HDRS := $(wildcard $(SRCDIR)/lib/*.h) $(wildcard $(UNIT_SRC)/*.h) $(UNIT_SRC)/unit.mk
 # argv.c defines getenv and environ, which the host C library has too; subtest.c reads them.
-$(BUILD_UNIT)/lib-argv.o $(BUILD_UNIT)/lib-subtest.o: UNIT_LIB_CFLAGS += -Dgetenv=hv_getenv \
-	-Denviron=hv_environ
+$(BUILD_UNIT)/lib-argv.o $(BUILD_UNIT)/lib-subtest.o $(BUILD_UNIT)/lib-report.o: \
+	UNIT_LIB_CFLAGS += -Dgetenv=hv_getenv -Denviron=hv_environ
+# report.c's exit() is the guest's; its glob_match() calls are counted by the test.
+$(BUILD_UNIT)/lib-report.o: UNIT_LIB_CFLAGS += -Dexit=hv_exit -Dglob_match=unit_glob_match
+# The linker's table bounds become pointers test-extable.c aims at its buffer.
+$(BUILD_UNIT)/lib-extable.o: UNIT_LIB_CFLAGS += '-D__extable_start=(*unit_extable_start)' \
+	'-D__extable_end=(*unit_extable_end)'
+$(BUILD_UNIT)/lib-setup.o: UNIT_LIB_CFLAGS += -Dexit=hv_exit -Dmain=hv_main
 
 UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
 	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv \
-	devicetree))
+	devicetree report extable vm setup))
 
 $(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
@@ -69,3 +80,10 @@ check-unit: $(UNIT_BINS)
 	exit $$fail
 
 UNIT_CLEAN := $(UNIT_BINS) $(UNIT_OBJS)
+
+# lib/smp.c's wake-up protocol against a fake port of host threads (test-smp.c).
+UNIT_BINS += $(BUILD_UNIT)/unit-smp
+UNIT_CLEAN += $(BUILD_UNIT)/unit-smp $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o
+$(BUILD_UNIT)/unit-smp: $(BUILD_UNIT)/test-smp.o $(BUILD_UNIT)/lib-smp.o $(BUILD_UNIT)/lib-string.o
+$(BUILD_UNIT)/unit-smp: UNIT_CFLAGS += -pthread
+check-unit: $(BUILD_UNIT)/unit-smp

@@ -23,6 +23,14 @@
 /* Size of the legacy region plus the XSAVE header (SDM vol. 1, 13.4). */
 #define XSAVE_LEGACY_SIZE	576
 
+/*
+ * Ends the message of a check whose outcome, under KVM, the host CPU
+ * decides rather than the VMM (guest code running on it natively, or a
+ * CPUID bit passed through from it); known-failures.txt keys such entries
+ * on host conditions.
+ */
+#define HOST_DECIDES	" (host CPU decides under KVM)"
+
 enum cpu_vendor { VENDOR_UNKNOWN, VENDOR_INTEL, VENDOR_AMD, VENDOR_HYGON, VENDOR_CENTAUR };
 
 /* The 12-character vendor string of @leaf (0 or 0x80000000): EBX, EDX, ECX. */
@@ -81,10 +89,16 @@ void cpus_agree(void);
 void apic_ids(void);
 void topology(void);
 void insn_user(void);
-void insn_kernel(void);
+void insn_kernel_invpcid(void);
+void insn_kernel_monitor(void);
+void insn_kernel_xsaves(void);
 void count_decoding(void);
 void cr4_enumerated(void);
 void cr4_absent(void);
+void cr4_absent_vmxe(void);
+void cr4_absent_smxe(void);
+const char *needs_no_vmx(void);
+const char *needs_no_smx(void);
 void xsave_leaf(void);
 void xcr0_sizes(void);
 void xcr0_faults(void);

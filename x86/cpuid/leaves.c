@@ -6,9 +6,7 @@
  */
 #include "report.h"
 #include "smp.h"
-#include "asm/cr.h"
 #include "asm/desc.h"
-#include "asm/msr.h"
 #include "cpuid_test.h"
 
 #define EXT_BASE	0x80000000u
@@ -181,11 +179,13 @@ void cache_leaves(void)
 }
 
 /*
- * Features the running image proves present: it executes in 64-bit mode
- * (LM, with CR4.PAE), set EFER with WRMSR (MSR), runs on the local APIC
- * (APIC); the rest is the x86-64 baseline both vendors' 64-bit processors
- * implement (FPU, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2) and SYSCALL, which
- * Intel enumerates exactly when CPUID runs in 64-bit mode.
+ * Features the running image proves present, which CPUID must therefore
+ * enumerate: it executes in 64-bit mode (LM, with CR4.PAE), set EFER with
+ * WRMSR (MSR), runs on the local APIC (APIC); the rest is the x86-64
+ * baseline both vendors' 64-bit processors implement (FPU, TSC, CX8, CMOV,
+ * MMX, FXSR, SSE, SSE2) and SYSCALL, which Intel enumerates exactly when
+ * CPUID runs in 64-bit mode. What the running image shows by itself (CR4.PAE
+ * set in long mode, the APIC lib enabled) is no check: it cannot fail.
  */
 void baseline_features(void)
 {
@@ -205,8 +205,6 @@ void baseline_features(void)
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
 		report(this_cpu_has(rows[i].f), "%s is enumerated (required by 64-bit mode)",
 		       rows[i].name);
-	report(read_cr4() & X86_CR4_PAE, "CR4.PAE is set in long mode");
-	report(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EN, "IA32_APIC_BASE enables the APIC");
 	report_info("NX %s", this_cpu_has(X86_FEATURE_NX) ? "enumerated" : "absent");
 	if (this_cpu_has(X86_FEATURE_CLFLUSH))
 		report((cpuid(1).b >> 8 & 0xff) != 0,
@@ -267,9 +265,13 @@ static uint64_t cpuid_at_cpl3(uint64_t arg)
 }
 
 /*
- * CPUID is not privileged (SDM vol. 2A CPUID; no faulting unless enabled).
- * Leaves 0xB/0x1F are left out: per CPU, and a CPL3 CPUID a VMM fails to
- * intercept would return whichever host CPU's x2APIC ID.
+ * CPUID is not privileged (SDM vol. 2A CPUID; no faulting unless enabled):
+ * it returns the same at CPL3 as at CPL0. No constant of the spec can stand
+ * in for the CPL0 reading, as the values are the VMM's to choose; the CPL0
+ * reading is another observation, not the one under test, and a VMM that
+ * intercepts CPUID only at CPL0 (kvm-pvm: CPL3 gets the host's raw leaves)
+ * fails the comparison. Leaves 0xB/0x1F are left out: per CPU, and a CPL3
+ * CPUID a VMM fails to intercept would return whichever host CPU's x2APIC ID.
  */
 void cpl3_cpuid(void)
 {
@@ -300,7 +302,13 @@ void cpl3_cpuid(void)
 
 /*
  * Every CPU of one VM reports the same features (fields that are per-CPU
- * by definition, APIC IDs and topology counts, are masked out).
+ * by definition, APIC IDs and topology counts, are masked out). The
+ * reference is CPU 0's reading, an observation of another CPU: a VMM that
+ * configures its vCPUs differently (per-vCPU CPUID tables out of step, a
+ * CPUID it answers from whichever host CPU the vCPU runs on) fails it. The
+ * SDM names no value for these fields, only their meaning: one processor
+ * model per VM, as software that reads them on one CPU and uses them on all
+ * (every OS) requires.
  */
 struct leaf_mask {
 	uint32_t leaf, sub;

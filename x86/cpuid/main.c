@@ -38,7 +38,8 @@
  * Known VMM caveats (see known-failures.txt): QEMU 7.2 TCG answers
  * out-of-range leaves the Intel way whatever the vendor, runs RDSEED under
  * the RDRAND bit, and hangs (SVM #VMEXIT outside guest mode) on a reserved
- * CR4 bit, hence cr4_absent is its own subtest. QEMU -cpu host copies the
+ * CR4.VMXE or SMXE, hence cr4_absent_vmxe and cr4_absent_smxe are subtests
+ * of their own; it also accepts CR4.VME/PVI/PCIDE without VME/PCID. QEMU -cpu host copies the
  * host's HTT bit but leaves CPUID.1:EBX[23:16] at 0 for a 1-CPU package.
  * A VMM cannot make an instruction the host implements raise #UD unless it
  * intercepts it, so hidden features may still execute (kvm-pvm: RDTSCP,
@@ -185,10 +186,14 @@ static const struct subtest tests[] = {
 	SUBTEST(apic_ids),
 	SUBTEST(topology),
 	SUBTEST(insn_user),
-	SUBTEST(insn_kernel),
+	SUBTEST(insn_kernel_invpcid),
+	SUBTEST(insn_kernel_monitor),
+	SUBTEST(insn_kernel_xsaves),
 	SUBTEST(count_decoding),
 	SUBTEST(cr4_enumerated),
 	SUBTEST(cr4_absent),
+	SUBTEST_NEEDS(cr4_absent_vmxe, needs_no_vmx),
+	SUBTEST_NEEDS(cr4_absent_smxe, needs_no_smx),
 	SUBTEST_NEEDS(xsave_leaf, needs_xsave),
 	SUBTEST_NEEDS(xcr0_sizes, needs_xsave),
 	SUBTEST_NEEDS(xcr0_faults, needs_xsave),

@@ -103,6 +103,8 @@ void debug_regs(void)
 	struct env_saved s;
 	struct trace *t;
 	unsigned long cr4;
+	char got[32] = "";
+	bool pass;
 
 	write_dr6(0);
 	report_eq_x(dr6_fixed_ones(), read_dr6(), "DR6 written with 0 reads back its fixed-1 bits");
@@ -128,7 +130,11 @@ void debug_regs(void)
 	t = run_stub(&(struct run){ .stub = dr_gd, .resume = dr_gd_next });
 	env_restore(&s);
 	report_eq_x(DR6_BD, t->ev[0].dr6 & DR6_BD, "general-detect #DB sets DR6.BD");
-	report(t->n && !(t->ev[0].dr7 & DR7_GD), "general-detect #DB clears DR7.GD on delivery");
+	pass = t->n && !(t->ev[0].dr7 & DR7_GD);
+	if (!pass && t->n)
+		snprintf(got, sizeof(got), "DR7 %#lx", (unsigned long)t->ev[0].dr7);
+	report_decoded(pass, "DR7.GD (bit 13) clear in the #DB handler", t->n ? got : "no #DB",
+		       "general-detect #DB clears DR7.GD on delivery");
 }
 
 static void step_checks(struct trace *t, const char *cpl)

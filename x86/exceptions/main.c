@@ -21,9 +21,11 @@
  * Known VMM caveats (known-failures.txt): QEMU 7.2 TCG has no #AC, no SIMD
  * FP exceptions, no ICEBP, no DR7.GD, reports #GP for non-canonical stack
  * accesses and 16-byte IDT offsets in gate error codes. kvm-pvm runs the
- * guest kernel deprivileged: INT3/INT n/x87/SSE and some invalid opcodes at
- * CPL0 stop the VM (those rows live in their own subtests), data breakpoints
- * never fire, and guest CR0.TS/EM, CR4.TSD/OSFXSR are ignored at CPL3.
+ * guest kernel deprivileged and emulates its instructions: INT3/INT n/INT1,
+ * WAIT, x87 arithmetic, MMX/SSE, DAA/AAA/AAS, UD0/UD1 and VEX/EVEX at CPL0
+ * stop the VM (each opcode class is a subtest of its own, so a known crash
+ * covers nothing else), data breakpoints never fire, and guest CR0.TS/EM,
+ * CR4.TSD/OSFXSR are ignored at CPL3.
  */
 #include "exceptions.h"
 #include "subtest.h"
@@ -31,17 +33,30 @@
 static const struct subtest tests[] = {
 	SUBTEST(divide_errors),
 	SUBTEST(invalid_opcodes),
-	SUBTEST(bcd_opcodes),
-	SUBTEST(reserved_encodings),
+	SUBTEST(bcd_daa),
+	SUBTEST(bcd_das),
+	SUBTEST(bcd_aaa),
+	SUBTEST(bcd_aas),
+	SUBTEST(reserved_ud1),
+	SUBTEST(reserved_ud0),
+	SUBTEST(reserved_evex),
+	SUBTEST(reserved_vex),
 	SUBTEST(noncanonical),
 	SUBTEST(debug_reg_faults),
 	SUBTEST(debug_regs),
 	SUBTEST(single_step),
 	SUBTEST(hw_breakpoints),
 	SUBTEST(privileged_cpl3),
-	SUBTEST(soft_int_cpl0),
+	SUBTEST(soft_int_cpl0_int3),
+	SUBTEST(soft_int_cpl0_int_n),
+	SUBTEST(soft_int_cpl0_int1),
 	SUBTEST(gates),
-	SUBTEST(fpu_simd),
+	SUBTEST(fpu_simd_state),
+	SUBTEST(fpu_simd_wait),
+	SUBTEST(fpu_simd_x87_exc),
+	SUBTEST(fpu_simd_sse),
+	SUBTEST(fpu_simd_mmx),
+	SUBTEST(fpu_simd_xm),
 	SUBTEST(fpu_simd_user),
 	SUBTEST(alignment_check),
 	SUBTEST_NEEDS(umip, needs_umip),

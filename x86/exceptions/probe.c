@@ -307,12 +307,29 @@ struct trace *probe_run(const struct probe *p, unsigned int env)
 }
 
 /*
+ * A saved RIP named after the row's instruction, so a failure (and a
+ * known-failure pin) says which one it was whatever the image's layout.
+ */
+static void rip_str(const struct probe *p, uint64_t rip, char *buf, size_t len)
+{
+	if (rip == (uintptr_t)p->insn)
+		snprintf(buf, len, "the faulting instruction (%#lx)", (unsigned long)rip);
+	else if (rip == (uintptr_t)p->next)
+		snprintf(buf, len, "the next instruction (%#lx)", (unsigned long)rip);
+	else
+		snprintf(buf, len, "%#lx", (unsigned long)rip);
+}
+
+/*
  * Run one row in @env plus the row's own and check the vector and error code,
  * then the saved RIP: the instruction for a fault, the next one for a trap.
  */
 void probe_check(const struct probe *p, unsigned int env)
 {
+	uintptr_t want = (uintptr_t)(p->trap ? p->next : p->insn);
+	char e[48] = "", a[48] = "nothing (no exception)";
 	struct trace *t;
+	bool pass;
 
 	if (probe_skip(p))
 		return;
@@ -320,10 +337,15 @@ void probe_check(const struct probe *p, unsigned int env)
 	report_exc(p->expect, t->n ? t->ev[0].ex : 0, "%s", p->msg);
 	if (!p->expect)
 		return;
+	pass = t->n && t->ev[0].rip == want;
+	if (!pass) {
+		rip_str(p, want, e, sizeof(e));
+		if (t->n)
+			rip_str(p, t->ev[0].rip, a, sizeof(a));
+	}
 	/* The row's message last, so known-failure globs can tell the two checks apart. */
-	report_eq_x((uintptr_t)(p->trap ? p->next : p->insn), t->n ? t->ev[0].rip : 0,
-		    "saved RIP = %s: %s", p->trap ? "next instruction" : "faulting instruction",
-		    p->msg);
+	report_decoded(pass, e, a, "saved RIP = %s: %s",
+		       p->trap ? "next instruction" : "faulting instruction", p->msg);
 	if (t->n > 1)
 		report_fail("%s: %d exceptions instead of one", p->msg, t->n);
 }

@@ -39,16 +39,18 @@ uint64_t noncanonical_value(unsigned int i);
  * One check; @name and @val make the message unique.
  */
 void check_rw(uint32_t msr, const char *name, uint64_t val, uint64_t expect);
+/* The same with @note appended to the message (REPORT_HOST_DECIDES or ""). */
+void check_rw_note(uint32_t msr, const char *name, uint64_t val, uint64_t expect,
+		   const char *note);
 
 /* WRMSR (RDMSR) must raise #GP(0); @fmt names the expectation. */
 void check_wrmsr_gp(uint32_t msr, uint64_t val, const char *fmt, ...) __printf(3, 4);
 void check_rdmsr_gp(uint32_t msr, const char *fmt, ...) __printf(2, 3);
 
-/* One check that @v lies in [@lo, @hi]; the failure shows all three. */
-void check_range(uint64_t v, uint64_t lo, uint64_t hi, const char *fmt, ...) __printf(4, 5);
 
 /* An MSR this CPU does not implement: RDMSR and WRMSR of 0 raise #GP(0). */
 void check_absent(uint32_t msr, const char *name, const char *why);
+void check_absent_note(uint32_t msr, const char *name, const char *why, const char *note);
 
 /* Run @fn on every CPU in turn, under the report prefix "cpu<n>". */
 void for_each_cpu_prefixed(void (*fn)(void));

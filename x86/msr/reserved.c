@@ -12,11 +12,12 @@ static const struct efer_opt {
 	x86_feature_t feature;
 	enum vendor_scope scope;
 	bool feature_disables;	/* the CPUID bit says "unsupported" */
+	const char *note;	/* REPORT_HOST_DECIDES where the host CPU decides under KVM */
 } efer_opts[] = {
 	{ 0, "SCE", X86_FEATURE_SYSCALL, ANY_VENDOR },
 	{ 12, "SVME", X86_FEATURE_SVM, ANY_VENDOR },
 	{ 13, "LMSLE", X86_FEATURE_EFER_LMSLE_MBZ, AMD_ONLY, true },
-	{ 14, "FFXSR", X86_FEATURE_FFXSR, ANY_VENDOR },
+	{ 14, "FFXSR", X86_FEATURE_FFXSR, ANY_VENDOR, .note = REPORT_HOST_DECIDES },
 	{ 15, "TCE", X86_FEATURE_TCE, ANY_VENDOR },
 	{ 17, "MCOMMIT", X86_FEATURE_MCOMMIT, AMD_ONLY },
 	{ 18, "INTWB", X86_FEATURE_INT_WBINVD, AMD_ONLY },
@@ -62,12 +63,14 @@ static void efer_optional_bits(uint64_t orig)
 
 		if (efer_opt_valid(o)) {
 			snprintf(name, sizeof(name), "EFER (%s toggled)", o->name);
-			check_rw(MSR_EFER, name, orig ^ bit, orig ^ bit);
+			check_rw_note(MSR_EFER, name, orig ^ bit, orig ^ bit,
+				      o->note ? o->note : "");
 		} else {
 			check_wrmsr_gp(MSR_EFER, orig | bit,
-				       "WRMSR setting EFER.%s (%s) raises #GP(0)", o->name,
+				       "WRMSR setting EFER.%s (%s) raises #GP(0)%s", o->name,
 				       bit == EFER_SVME && svm_disabled() ? "VM_CR.SVMDIS=1"
-									 : "not enumerated");
+									 : "not enumerated",
+				       o->note ? o->note : "");
 		}
 		wrmsr(MSR_EFER, orig);
 	}

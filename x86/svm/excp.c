@@ -164,9 +164,7 @@ static void check_intercepted(struct svm_test_ctx *ctx, const struct excp_row *r
 		return;
 	report_eq_x((uintptr_t)(r->trap ? r->end : r->insn), v->save.rip,
 		    "VMCB RIP at the intercepted %s is the one the exception would push", r->name);
-	report(!ctx->scratch[1] && !ctx->scratch[2],
-	       "intercepted %s is not delivered to the guest (guest saw %#lx)", r->name,
-	       (unsigned long)ctx->scratch[2]);
+	svm_report_not_delivered(ctx, "intercepted %s is not delivered to the guest", r->name);
 	report_eq_x(0, c->exit_int_info & SVM_EVTINJ_VALID,
 		    "EXITINTINFO is not valid for the intercepted %s", r->name);
 	if (r->has_ec)
@@ -276,8 +274,8 @@ static void delivery_check(struct svm_test_ctx *ctx)
 		    "EXITINTINFO holds the #UD being delivered (valid, exception, 6, no EV)");
 	report_eq_x(2, c->exit_info_1, "EXITINFO1 is #PF(W) for the frame push");
 	/* A 64-bit frame is five quadwords below the 16-byte aligned RSP 0x1000. */
-	report(info2 >= 0x1000 - 40 && info2 < 0x1000,
-	       "EXITINFO2 is in the #UD frame below RSP 0x1000 (got %#lx)", (unsigned long)info2);
+	report_in_range_x(0x1000 - 40, 0xfff, info2,
+			  "EXITINFO2 is in the #UD frame below RSP 0x1000");
 	report_eq_x((uintptr_t)nostack_ud2, ctx->vmcb->save.rip,
 		    "VMCB RIP is the UD2 whose #UD was being delivered");
 }

@@ -11,6 +11,7 @@
 #include "asm/msr.h"
 #include "asm/processor.h"
 #include "smp.h"
+#include "arch.h"
 #include "svm_test.h"
 
 static int run_cpu;
@@ -182,6 +183,21 @@ void svm_check_host_state(struct svm_test_ctx *ctx, const char *what)
 	report_eq_x(b->cr4, a->cr4, "host CR4 intact after %s", what);
 	report_eq_x(b->efer, a->efer, "host EFER intact after %s", what);
 	report_eq_x(g->host_rsp_before, g->host_rsp_after, "host RSP intact after %s", what);
+}
+
+void svm_report_not_delivered(struct svm_test_ctx *ctx, const char *fmt, ...)
+{
+	bool pass = !ctx->scratch[1] && !ctx->scratch[2];
+	char got[64] = "", ex[32];
+	va_list ap;
+
+	if (!pass)
+		snprintf(got, sizeof(got), "%s, guest %s",
+			 arch_exinfo_str(ctx->scratch[2], ex, sizeof(ex)),
+			 ctx->scratch[1] ? "went on" : "stopped");
+	va_start(ap, fmt);
+	vreport_decoded(pass, "no exception, guest stopped", got, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- needs predicates ---- */

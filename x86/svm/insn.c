@@ -132,7 +132,9 @@ static void row_guest(struct svm_test_ctx *ctx)
 static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
 {
 	struct vmcb *v = ctx->vmcb;
+	char got[40] = "";
 	uint64_t rip;
+	bool pass;
 
 	vmcb_set_intercept(v, r->intercept);
 	svm_test_vmrun(ctx);
@@ -144,9 +146,11 @@ static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
 		return;
 	}
 	rip = v->save.rip;
-	report(!memcmp((void *)rip, r->bytes, r->len),
-	       "VMCB RIP at the %s intercept points at the %s instruction (rip %#lx)", r->name,
-	       r->name, (unsigned long)rip);
+	pass = !memcmp((void *)rip, r->bytes, r->len);
+	if (!pass)
+		snprintf(got, sizeof(got), "other bytes at rip %#lx", (unsigned long)rip);
+	report_decoded(pass, "its bytes", got, "VMCB RIP at the %s intercept points at the %s "
+		       "instruction", r->name, r->name);
 	report_eq(0, ctx->scratch[0], "%s intercept exits before the instruction completes",
 		  r->name);
 	if (svm_caps()->nrips)
@@ -244,9 +248,9 @@ static void pause_filter_run(struct svm_test_ctx *ctx)
 	svm_test_vmrun(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_PAUSE, "PAUSE filter count %d ends in a PAUSE exit",
 			PAUSE_COUNT);
-	report(ctx->scratch[0] >= PAUSE_COUNT - 1 && ctx->scratch[0] <= PAUSE_COUNT,
-	       "PAUSE filter count %d lets %d or %d PAUSEs complete (got %lu)", PAUSE_COUNT,
-	       PAUSE_COUNT - 1, PAUSE_COUNT, (unsigned long)ctx->scratch[0]);
+	report_in_range(PAUSE_COUNT - 1, PAUSE_COUNT, ctx->scratch[0],
+			"PAUSE filter count %d lets %d or %d PAUSEs complete", PAUSE_COUNT,
+			PAUSE_COUNT - 1, PAUSE_COUNT);
 }
 
 /*

@@ -162,8 +162,8 @@ static void intr_run(struct svm_test_ctx *ctx)
 	svm_report_exit(ctx->guest, r->exit, "pending interrupt with %s: %s", r->what,
 			r->exit == SVM_EXIT_INTR ? "VMEXIT_INTR" : "masked, guest runs to VMMCALL");
 	if (r->exit == SVM_EXIT_INTR)
-		report(ctx->scratch[0] < GUARD_LOOPS,
-		       "VMEXIT_INTR comes before the guest's loop ends (%s)", r->what);
+		report_in_range(0, GUARD_LOOPS - 1, ctx->scratch[0],
+				"VMEXIT_INTR comes before the guest's loop ends (%s)", r->what);
 	report_eq(0, d.taken_at_exit, "the guest does not take the interrupt (%s)", r->what);
 	report(d.pending_exit, "the interrupt is still pending after #VMEXIT (%s)", r->what);
 	report_eq(1, d.taken_after, "the host takes it once with GIF=1 and IF=1 (%s)", r->what);
@@ -199,6 +199,7 @@ struct remote_data {
 	uint32_t icr;			/* what the other vCPU sends */
 	bool r_init, r_init_set;	/* INIT: VM_CR.R_INIT wanted, and took */
 	exinfo_t vm_cr_ex;		/* what accessing VM_CR raised */
+	uint64_t vm_cr;			/* VM_CR read back after setting R_INIT */
 	unsigned int taken_after;	/* handler calls after the host's GIF=1, IF=1 */
 };
 
@@ -232,6 +233,7 @@ static void remote_host(void *arg)
 			d->vm_cr_ex = wrmsr_safe(MSR_VM_CR, vm_cr | VM_CR_R_INIT);
 		if (!d->vm_cr_ex)
 			d->vm_cr_ex = rdmsr_safe(MSR_VM_CR, &vm_cr);
+		d->vm_cr = vm_cr;
 		d->r_init_set = !d->vm_cr_ex && (vm_cr & VM_CR_R_INIT);
 		if (!d->r_init_set) {
 			ctx->scratch[S_GIVE_UP] = 1;	/* an INIT would reset this CPU */
@@ -294,17 +296,20 @@ static void init_run(struct svm_test_ctx *ctx)
 {
 	struct remote_data d = { .icr = APIC_DM_INIT | APIC_INT_ASSERT, .r_init = true };
 	handler_t old = install_exception_handler(SX_VEC, sx_handler);
+	char got[32] = "";
 
 	ctx->data = &d;
 	mask_8259();
 	vmcb_set_intercept(ctx->vmcb, SVM_INTERCEPT_INIT);
 	remote_run_both(ctx);
 	install_exception_handler(SX_VEC, old);
-	if (!report(d.r_init_set, "VM_CR.R_INIT can be set (APM 15.30.1)")) {
-		char ex[32];
-
-		report_info("accessing VM_CR raised %s; no INIT sent",
-			    arch_exinfo_str(d.vm_cr_ex, ex, sizeof(ex)));
+	if (d.vm_cr_ex)
+		arch_exinfo_str(d.vm_cr_ex, got, sizeof(got));
+	else if (!d.r_init_set)
+		snprintf(got, sizeof(got), "VM_CR %#lx", (unsigned long)d.vm_cr);
+	if (!report_decoded(d.r_init_set, "VM_CR with R_INIT (bit 1) set", got,
+			    "VM_CR.R_INIT can be set (APM 15.30.1)")) {
+		report_info("no INIT sent: it would reset this CPU");
 		return;
 	}
 	svm_report_exit(ctx->guest, SVM_EXIT_INIT,
@@ -459,8 +464,8 @@ static void smi_run(struct svm_test_ctx *ctx)
 	if (smram)
 		smm_handler_install(NULL, bios);
 	svm_report_exit(ctx->guest, SVM_EXIT_SMI, "self-SMI with the SMI intercept exits");
-	report(ctx->scratch[0] < GUARD_LOOPS,
-	       "VMEXIT_SMI comes before the guest's loop ends");
+	report_in_range(0, GUARD_LOOPS - 1, ctx->scratch[0],
+			"VMEXIT_SMI comes before the guest's loop ends");
 	report_eq(1, d.after, "the intercepted SMI stays pending: the host enters SMM once "
 		  "at STGI");
 }

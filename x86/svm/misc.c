@@ -104,19 +104,17 @@ static void tsc_run(struct svm_test_ctx *ctx)
 
 		if (i == 1 && !this_cpu_has(X86_FEATURE_RDTSCP))
 			continue;
-		report(g >= d.t0 + d.offset && g <= d.t1 + d.offset,
-		       "guest %s with a %s TSC_OFFSET is the host TSC plus the offset "
-		       "(%#lx <= %#lx <= %#lx)", how[i], sign, (unsigned long)(d.t0 + d.offset),
-		       (unsigned long)g, (unsigned long)(d.t1 + d.offset));
+		report_in_range_x(d.t0 + d.offset, d.t1 + d.offset, g,
+				  "guest %s with a %s TSC_OFFSET is the host TSC plus the offset",
+				  how[i], sign);
 	}
 	/*
 	 * A negative offset left in place would put T1 below T0, a positive one
 	 * (2^40) at least 2^40 above it: more than 100 s of TSC at up to 10 GHz,
 	 * longer than the whole run is allowed to take (the runner's timeout).
 	 */
-	report(d.t1 >= d.t0 && (d.negative || d.t1 - d.t0 < d.offset),
-	       "the host's TSC after #VMEXIT (%s offset) is not offset (%#lx after %#lx)", sign,
-	       (unsigned long)d.t1, (unsigned long)d.t0);
+	report_in_range_x(d.t0, d.negative ? UINT64_MAX : d.t0 + d.offset - 1, d.t1,
+			  "the host's TSC after #VMEXIT (%s offset) is not offset", sign);
 }
 
 SVM_TEST(tsc_offset_positive, .guest = tsc_guest, .run = tsc_run)

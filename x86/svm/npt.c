@@ -177,9 +177,7 @@ static void npf_check(struct svm_test_ctx *ctx, const struct npf_row *r)
 		    "EXITINFO2 of the NPF for a %s is the guest-physical address", r->name);
 	report_eq_x(npf_rip(r, d), v->save.rip, "VMCB RIP at the NPF for a %s is the faulting "
 		    "instruction", r->name);
-	report(!ctx->scratch[1] && !ctx->scratch[2],
-	       "the NPF for a %s is not delivered to the guest (guest saw %#lx)", r->name,
-	       (unsigned long)ctx->scratch[2]);
+	svm_report_not_delivered(ctx, "the NPF for a %s is not delivered to the guest", r->name);
 }
 
 static void npf_run(struct svm_test_ctx *ctx)

@@ -115,6 +115,12 @@ int svm_test_cpu(void);
 /* Check the last VMRUN left the host's CR0/CR3/CR4/EFER and RSP intact. */
 void svm_check_host_state(struct svm_test_ctx *ctx, const char *what);
 
+/*
+ * One check that the guest neither took an exception (scratch[2]) nor got
+ * past the intercepted event (scratch[1]); the failure decodes both.
+ */
+void svm_report_not_delivered(struct svm_test_ctx *ctx, const char *fmt, ...) __printf(2, 3);
+
 /* needs predicates: NULL or why the test cannot run. */
 const char *svm_needs_nrips(void);
 const char *svm_needs_npt(void);

@@ -117,7 +117,8 @@ handler_t install_exception_handler(unsigned int ec, handler_t fn);
  * @type: EXC_IRQ, EXC_FIQ or EXC_SERROR
  * @fn: the handler, or NULL for lib's default (IRQ: the GIC dispatcher of
  *      gic.h, which acknowledges and ends the interrupt; FIQ, SError:
- *      unexpected)
+ *      unexpected). An IRQ handler acknowledges with gic_ack(): lib reads
+ *      the IAR first and keeps its own wake-up SGI (gic_irq_preack()).
  * Return: the previous handler (NULL for lib's default).
  */
 handler_t install_vector_handler(unsigned int type, handler_t fn);

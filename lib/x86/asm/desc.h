@@ -53,6 +53,12 @@ struct ex_regs {
 
 typedef void (*handler_t)(struct ex_regs *regs);
 
+/* The operand of LGDT, LIDT, SGDT and SIDT in 64-bit mode. */
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
 /**
  * install_exception_handler() - route vector @vec to @fn on every CPU.
  * Return: the previous handler (NULL when none).
