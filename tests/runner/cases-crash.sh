@@ -24,7 +24,7 @@ test_crash_reasons()
 	tr_image "$SRC" said 'out INFO: x' 'err Triple fault' hang
 	tr_image "$SRC" reset 'out INFO: x' 'err Triple fault' 'exit 0'
 	for n in emul sub3 said reset; do
-		printf '[%s]\nfile = %s.flat\ntimeout = 1\n' "$n" "$n"
+		printf '[%s]\nfile = %s.flat\ntimeout = %s\n' "$n" "$n" "$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
 	tr_run "$SRC" -j 4
 	expect_line "KVM internal error: the suberror's text" "$OUT" "FAIL emul (KVM internal \
@@ -77,7 +77,7 @@ test_backtrace()
 	cp "$SRC/x86/bt.elf" "$SRC/x86/bt2.elf"
 	cp "$SRC/x86/bt.flat" "$SRC/x86/noelf.flat"
 	for n in bt bt2 kvmbt noelf; do
-		printf '[%s]\nfile = %s.flat\ntimeout = 1\n' "$n" "$n"
+		printf '[%s]\nfile = %s.flat\ntimeout = %s\n' "$n" "$n" "$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
 	tr_run "$SRC" -j 4
 	expect_line "backtrace: the reason has the crash's FAIL line and file:line" "$OUT" \
@@ -117,7 +117,8 @@ test_crash_script()
 	tr_image "$SRC" crash_selftest_hang hang
 	tr_image "$SRC" crash_selftest_silent 'out SUMMARY: 0 tests' 'out EXIT: STATUS=0' 'exit 1'
 	for n in exception triple hang silent; do
-		printf '[crash_selftest_%s]\nfile = crash_selftest_%s.flat\ntimeout = 1\n' "$n" "$n"
+		printf '[crash_selftest_%s]\nfile = crash_selftest_%s.flat\n' "$n" "$n"
+		printf 'timeout = %s\n' "$(tr_timeout "$SRC" "crash_selftest_$n")"
 		printf 'arch = x86_64\ngroups = nodefault crash_selftest\n'
 	done >"$SRC/unittests.cfg"
 	# An arm64 stanza in the same catalogue is neither run nor missed on x86_64.
@@ -162,7 +163,8 @@ test_crash_script_arm64()
 	tr_image "$SRC" crash_selftest_arm_silent 'out SUMMARY: 0 tests' 'out EXIT: STATUS=0'
 	for n in exception irq secondary hang silent; do
 		printf '[crash_selftest_arm_%s]\nfile = crash_selftest_arm_%s.flat\n' "$n" "$n"
-		printf 'timeout = 1\narch = arm64\ngroups = nodefault crash_selftest\n'
+		printf 'timeout = %s\narch = arm64\ngroups = nodefault crash_selftest\n' \
+			"$(tr_timeout "$SRC" "crash_selftest_arm_$n")"
 	done >"$SRC/unittests.cfg"
 	printf '[crash_selftest_triple]\nfile = x.flat\narch = x86_64\ngroups = crash_selftest\n' \
 		>>"$SRC/unittests.cfg"

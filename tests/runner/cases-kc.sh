@@ -23,7 +23,8 @@ test_known_crashes()
 	tr_image "$SRC" qerr 'ifarg sub_q err qemu-system-x86_64: bad option' 'ifarg sub_q exit 1' \
 		'out PASS: a' 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' 'exit 1'
 	for n in still fixed mixed qerr; do
-		printf '[%s]\nfile = %s.flat\ntest_args = x=1\ntimeout = 2\n' "$n" "$n"
+		printf '[%s]\nfile = %s.flat\ntest_args = x=1\ntimeout = %s\n' "$n" "$n" \
+			"$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
 	cat >"$SRC/known-failures.txt" <<-'EOF'
 		qemu | tcg | * | * | still | crash:sub_crash | hangs TCG
@@ -40,14 +41,14 @@ test_known_crashes()
 	FAKE_QEMU_RECORD=$rec tr_run "$SRC" --known-crashes -j 4
 	expect_rc "known crashes: exit status 1 when an entry is wrong" 1
 	expect_line "known crashes: PASS when the subtest alone still crashes" "$OUT" \
-		"PASS still.crash1 (still crashes: timeout after 2s; last output: INFO: sub_crash: \
-crashing; known-failures.txt:1 crash:sub_crash)"
+		"PASS still.crash1 (still crashes: timeout after 10s; last output: INFO: \
+sub_crash: crashing; known-failures.txt:1 crash:sub_crash)"
 	expect_line "known crashes: XPASS (a FAIL) when it runs to its end now" "$OUT" \
 		"FAIL fixed.crash2 (XPASS: crash:sub_fixed no longer crashes QEMU (1 tests); \
 remove or narrow known-failures.txt:2)"
 	expect_line "known crashes: FAIL when checks come before the crash" "$OUT" \
 		"FAIL mixed.crash3 (crash:sub_mixed covers checks that do not crash: 'PASS: \
-sub_mixed: fine' came before the crash (timeout after 2s; last output: PASS: sub_mixed: \
+sub_mixed: fine' came before the crash (timeout after 10s; last output: PASS: sub_mixed: \
 fine); split the subtest (known-failures.txt:3))"
 	expect_line "known crashes: the VMM's own error is no crash" "$OUT" \
 		"FAIL qerr.crash4 (the subtest was not reached: QEMU error: qemu-system-x86_64: \
@@ -84,7 +85,7 @@ test_aborts()
 	tr_image "$SRC" abcode 'out ABORT: broken' 'out SUMMARY: 0 tests' 'out EXIT: STATUS=2' \
 		'exit 1'
 	for n in ab abhang abreset abcode; do
-		printf '[%s]\nfile = %s.flat\ntimeout = 1\n' "$n" "$n"
+		printf '[%s]\nfile = %s.flat\ntimeout = %s\n' "$n" "$n" "$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
 	tr_run "$SRC" -j 4
 	expect_line "abort: the reason, not the summary" "$OUT" \

@@ -30,7 +30,8 @@ test_vm_end()
 	tr_image "$SRC" plain 'out INFO: x' 'exit 0'
 	for n in off reset returned returned0 noline hang early more failed signal crash qemuerr \
 		absent; do
-		printf '[%s]\nfile = %s.flat\nexpect = vm_end\ntimeout = 1\n' "$n" "$n"
+		printf '[%s]\nfile = %s.flat\nexpect = vm_end\ntimeout = %s\n' "$n" "$n" \
+			"$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
 	printf '[plain]\nfile = plain.flat\n' >>"$SRC/unittests.cfg"
 	tr_run "$SRC" -j 16

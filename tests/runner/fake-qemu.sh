@@ -18,6 +18,8 @@
 #   deaf          from now on ignore SIGTERM (only SIGKILL stops it)
 #   flood N TEXT  print the line TEXT N times
 #   bytes N       print N bytes "x" without a line end
+#   meet DIR N    wait (up to 60 s) until N fake VMMs have arrived in DIR, then print
+#                 "INFO: met N"; alone past the limit print "INFO: alone" (tests of -j)
 #   ifarg WORD ACTION   ACTION only when the guest's command line (-append or --args) has
 #                 the word WORD (a known-crash run adds the subtest glob there)
 # With FAKE_QEMU_RECORD=DIR it saves its arguments (one a line; the path given with -initrd
@@ -87,6 +89,15 @@ while IFS= read -r line || [[ -n $line ]]; do
 	err) printf '%s\n' "$text" >&2 ;;
 	sleep) sleep "$text" ;;
 	hang) exec sleep 1000 ;;
+	meet)
+		mkdir -p "${text% *}" && : >"${text% *}/$$"
+		for ((t = 0; t < 600; t++)); do
+			n=$(find "${text% *}" -type f | wc -l)
+			((n >= ${text##* })) && break
+			sleep 0.1
+		done
+		if ((n >= ${text##* })); then echo "INFO: met $n"; else echo "INFO: alone"; fi
+		;;
 	kill) kill -s "$text" $$ ;;
 	exit) exit "$text" ;;
 	esac

@@ -58,6 +58,22 @@ tr_image()
 	fi
 }
 
+# tr_timeout DIR NAME: the stanza timeout for the fake image NAME: 1 s when it always hangs
+# (the timeout is what such a case is about), 10 s when it hangs only for some arguments,
+# else 60 s, so that a fake VMM slow to start on a loaded machine is never taken for a hang.
+tr_timeout()
+{
+	local f=$1/$TR_TESTDIR/$2.flat
+
+	if grep -qx 'hang' "$f" 2>/dev/null; then
+		echo 1
+	elif grep -q ' hang$' "$f" 2>/dev/null; then
+		echo 10
+	else
+		echo 60
+	fi
+}
+
 # tr_passing DIR NAME: a fake image that passes one check.
 tr_passing()
 {
