@@ -186,6 +186,7 @@ finish_one()
 	fi
 	report_result "$name" "$status" "$detail" "$cmd" "$secs" "$dir/$name.log"
 	run_install "$dir" "$name"
+	relay_stderr "$dir.stderr"
 }
 
 # reap_one: wait for one running test, print its verdict. A SIGINT or SIGTERM (the traps
@@ -306,7 +307,7 @@ main()
 			reap_one
 		done
 		((RUN_STOP)) && stop_all "$RUN_SIGNAL"
-		"$run_fn" "$name" "$RUNDIR/$name" &
+		"$run_fn" "$name" "$RUNDIR/$name" 2>"$RUNDIR/$name.stderr" &
 		RUNNING[$!]=$name
 		STARTED=$((STARTED + 1))
 		report_running "${RUNNING[@]}"

@@ -12,7 +12,8 @@
 #      distinct checks, an XFAIL/XPASS line without its tag);
 #   4. ./run_tests.sh --known-crashes: every crash: entry's subtest alone, which must
 #      still crash (a crash that went away is an XPASS, a failure).
-# Exit status 0 iff every step of every pass succeeded.
+# Its last line sums the totals of every catalogue and known-crash run. Exit status 0 iff
+# every step of every pass succeeded and at least one test passed.
 set -u
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ host=$(uname -m)
 arch=$(sed -n 's/^ARCH=//p' config.mak 2>/dev/null)
 arch=${arch:-$host}
 
-status=0
+status=0 runs=0 sum_pass=0 sum_fail=0 sum_skip=0
 out=$(mktemp "${TMPDIR:-/tmp}/hvprobe-check.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
 
@@ -40,8 +41,28 @@ check_vmm() {
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	echo "== known-failures.txt audit of the $name run"
 	bash "$srcdir/scripts/kf-audit.sh" "$out" || status=1
+	tally "$name catalogue" <"$out"
 	echo "== known crashes under $name"
-	./run_tests.sh --known-crashes "$@" || status=1
+	./run_tests.sh --known-crashes "$@" | tee "$out"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	tally "$name known crashes" <"$out"
+}
+
+# tally WHAT: add the totals line ("<n> passed, <n> failed, <n> skipped") of a run read
+# from stdin to the sums; a run that printed none counts as a failure.
+tally() {
+	local line
+
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "check: $1 printed no totals" >&2
+		status=1
+		return
+	fi
+	# shellcheck disable=SC2086 # split the totals line into its words
+	set -- $line
+	sum_pass=$((sum_pass + $1)) sum_fail=$((sum_fail + $3)) sum_skip=$((sum_skip + $5))
+	runs=$((runs + 1))
 }
 
 accels=(tcg)
@@ -60,4 +81,8 @@ done
 if [ "$arch" = x86_64 ]; then
 	ACCEL="" check_vmm Bochs --vmm bochs
 fi
+# The last word: every catalogue and known-crash run of this arch together (a pass that
+# ran nothing would show here as 0 passed).
+echo "check: $arch, $runs runs: $sum_pass passed, $sum_fail failed, $sum_skip skipped"
+[ "$sum_pass" -gt 0 ] || { echo "check: no test passed" >&2; status=1; }
 exit $status

@@ -99,6 +99,20 @@ in_words()
 	return 1
 }
 
+# relay_stderr FILE: print FILE (what a shell running a test wrote on its stderr) on stderr,
+# without bash's own job notices ("...: line 12: 4242 Killed    cmd"): a VMM that dies from
+# a signal is for the verdict to say, and bash prints such a notice whenever it reaps the job,
+# so no redirection around one wait can keep it out. Removes FILE.
+relay_stderr()
+{
+	local line re='line [0-9]+: +[0-9]+ [A-Z][A-Za-z ]*( \(core dumped\))? {2,}'
+
+	[[ -s $1 ]] && while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line =~ $re ]] || printf '%s\n' "$line" >&2
+	done <"$1"
+	rm -f "$1"
+}
+
 # nproc_online: the number of online host CPUs (1 if unknown).
 nproc_online()
 {

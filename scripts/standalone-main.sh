@@ -117,6 +117,7 @@ standalone_main()
 
 	run=$(mktemp -d "$dir/.run.XXXXXX") || die "cannot create a directory in $dir"
 	proc_tick_open "$run" || die "cannot make a FIFO in $run"
-	run_test "$SA_NAME" "$run"
+	run_test "$SA_NAME" "$run" 2>"$run/.stderr"
+	relay_stderr "$run/.stderr"
 	sa_finish "$run"
 }

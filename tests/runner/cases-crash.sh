@@ -28,12 +28,12 @@ test_crash_reasons()
 	done >"$SRC/unittests.cfg"
 	tr_run "$SRC" -j 4
 	expect_line "KVM internal error: the suberror's text" "$OUT" "FAIL emul (KVM internal \
-error (emulation failure), killed after 1s; last output: INFO: int3)"
+error (emulation failure), killed after 5s; last output: INFO: int3)"
 	expect_line "KVM internal error: a suberror without text" "$OUT" \
-		"FAIL sub3 (KVM internal error (suberror 3), killed after 1s; last output: \
+		"FAIL sub3 (KVM internal error (suberror 3), killed after 5s; last output: \
 INFO: event)"
 	expect_line "triple fault only when the VMM says so" "$OUT" \
-		"FAIL said (triple fault, killed after 1s; last output: INFO: x)"
+		"FAIL said (triple fault, killed after 5s; last output: INFO: x)"
 	expect_line "QEMU exiting 0 under -no-reboot: triple fault or reset" "$OUT" \
 		"FAIL reset (triple fault or reset; last output: INFO: x)"
 }
@@ -97,7 +97,7 @@ at x86/bt.c:5)"
 		"--- QEMU stderr (exit code 3) ---" \
 		"$(grep -A 4 -- '^--- symbolized' <<<"$log" | tail -n 1)"
 	expect_line "KVM stop: the register dump's RIP is symbolized" "$OUT" "FAIL kvmbt (KVM \
-internal error (emulation failure), killed after 1s; last output: INFO: int3; at lib/btlib.c:3)"
+internal error (emulation failure), killed after 5s; last output: INFO: int3; at lib/btlib.c:3)"
 	expect_grep "KVM stop: in the log too" "$(<"$SRC/logs/kvmbt.log")" \
 		"^QEMU stopped the guest at $ip$"
 	expect_line "no ELF: the reason stays as it was" "$OUT" \

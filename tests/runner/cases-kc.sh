@@ -91,7 +91,7 @@ test_aborts()
 	expect_line "abort: the reason, not the summary" "$OUT" \
 		"FAIL ab (abort: allocator: out of memory (4096 bytes))"
 	expect_line "abort: then a hang" "$OUT" "FAIL abhang (abort: smp: CPU 2 did not start; \
-then no EXIT line: timeout after 1s; last output: ABORT: smp: CPU 2 did not start)"
+then no EXIT line: timeout after 5s; last output: ABORT: smp: CPU 2 did not start)"
 	expect_line "abort: then a reset" "$OUT" "FAIL abreset (abort: assertion 'x' failed at \
 lib/a.c:3; then no EXIT line: triple fault or reset; last output: ABORT: assertion 'x' \
 failed at lib/a.c:3)"

@@ -47,7 +47,7 @@ end: the guest printed EXIT: STATUS=1 after '$v'; FAIL: system_off: SYSTEM_OFF r
 	expect_line "vm_end: FAIL on an EXIT line without the vm-end line" "$OUT" "FAIL noline \
 (the VM did not end: the guest printed EXIT: STATUS=0 and no 'INFO: vm-end expected:' line)"
 	expect_line "vm_end: FAIL on a hang" "$OUT" \
-		"FAIL hang (timeout after 1s: the VM did not end; last output: INFO: $v)"
+		"FAIL hang (timeout after 5s: the VM did not end; last output: INFO: $v)"
 	expect_line "vm_end: FAIL when the VM ends before the line" "$OUT" "FAIL early (the VM \
 ended without an 'INFO: vm-end expected:' line; last output: PASS: a)"
 	expect_line "vm_end: FAIL when the guest went on printing" "$OUT" "FAIL more (the VM \

@@ -58,7 +58,7 @@ tr_image()
 	fi
 }
 
-# tr_timeout DIR NAME: the stanza timeout for the fake image NAME: 1 s when it always hangs
+# tr_timeout DIR NAME: the stanza timeout for the fake image NAME: 5 s when it always hangs
 # (the timeout is what such a case is about), 10 s when it hangs only for some arguments,
 # else 60 s, so that a fake VMM slow to start on a loaded machine is never taken for a hang.
 tr_timeout()
@@ -66,7 +66,7 @@ tr_timeout()
 	local f=$1/$TR_TESTDIR/$2.flat
 
 	if grep -qx 'hang' "$f" 2>/dev/null; then
-		echo 1
+		echo 5
 	elif grep -q ' hang$' "$f" 2>/dev/null; then
 		echo 10
 	else

@@ -129,12 +129,9 @@ test_parallel()
 
 test_verdicts()
 {
-	local t0 t1
 
 	verdict_tree
-	t0=$SECONDS
 	tr_run "$SRC" -j 32
-	t1=$SECONDS
 	expect_rc "verdicts: exit status 1 when a test failed" 1
 	expect_line "PASS" "$OUT" "PASS pass (2 tests)"
 	expect_line "PASS, CR LF output" "$OUT" "PASS pass_skips (3 tests, 1 skipped)"
@@ -167,8 +164,6 @@ test_verdicts()
 	local re='^((PASS|FAIL|SKIP) [a-z0-9_]+( \(.*\))?'
 	re+='|[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped)$'
 	expect_grep "every line is whole (parallel runs)" "$(grep -cvE "$re" <<<"$OUT")" "^0$"
-	expect_grep "-j 32 ran the three 2 s timeouts side by side" "$((t1 - t0))" \
-		"^([0-9]|1[0-9])$"
 	TIMEOUT=1 tr_run "$SRC" hang
 	expect_line "TIMEOUT replaces the stanza's timeout" "$OUT" \
 		"FAIL hang (timeout after 1s; last output: INFO: spinning)"
