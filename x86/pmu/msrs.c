@@ -218,15 +218,15 @@ void amd_legacy(void)
 
 	for (unsigned int n = 0; n < PMU_AMD_LEGACY_COUNTERS; n++) {
 		uint32_t lsel = MSR_AMD_PERFEVTSEL0 + n, lctr = MSR_AMD_PERFCTR0 + n;
+		uint32_t esel = MSR_AMD_PERF_CTL0 + 2 * n, ectr = MSR_AMD_PERF_CTR0 + 2 * n;
+		uint64_t cnt = BIT_ULL(47) | (0x4321 + n);
 
-		check_rw(lsel, sel, sel);
-		check_rw(lctr, BIT_ULL(47) | (0x4321 + n), BIT_ULL(47) | (0x4321 + n));
-		if (setup_rdmsr(MSR_AMD_PERF_CTL0 + 2 * n, &val))
-			report_eq_x(sel, val, "%s reads what %s wrote",
-				    msr_name(MSR_AMD_PERF_CTL0 + 2 * n), msr_name(lsel));
-		if (setup_rdmsr(MSR_AMD_PERF_CTR0 + 2 * n, &val))
-			report_eq_x(BIT_ULL(47) | (0x4321 + n), val, "%s reads what %s wrote",
-				    msr_name(MSR_AMD_PERF_CTR0 + 2 * n), msr_name(lctr));
+		if (check_rw(lsel, sel, sel) && setup_rdmsr(esel, &val))
+			report_eq_x(sel, val, "%s reads what %s wrote", msr_name(esel),
+				    msr_name(lsel));
+		if (check_rw(lctr, cnt, cnt) && setup_rdmsr(ectr, &val))
+			report_eq_x(cnt, val, "%s reads what %s wrote", msr_name(ectr),
+				    msr_name(lctr));
 		wrmsr_safe(lsel, 0);
 		wrmsr_safe(lctr, 0);
 	}
