@@ -127,6 +127,20 @@ static unsigned int reserved_global_bits(unsigned int *bits)
 	return n;
 }
 
+/* One check each: WRMSR of @bits to @set sets them in the global status, to @clear clears them. */
+static void check_set_clear(uint32_t set, uint32_t clear, uint64_t bits)
+{
+	uint32_t st = pmu_global_status_msr();
+	uint64_t status;
+
+	if (setup_wrmsr(set, bits) && setup_rdmsr(st, &status))
+		report_eq_x(bits, status & bits, "%s sets every counter's %s bit", msr_name(set),
+			    msr_name(st));
+	if (setup_wrmsr(clear, bits) && setup_rdmsr(st, &status))
+		report_eq_x(0, status & bits, "%s clears every counter's %s bit", msr_name(clear),
+			    msr_name(st));
+}
+
 void global_regs(void)
 {
 	uint64_t all = pmu_all_counters();
@@ -147,6 +161,12 @@ void global_regs(void)
 		check_wr_gp(clear, BIT_ULL(56), "reserved bit 56");
 	if (pmu_caps()->nr_gp < 31)
 		check_wr_gp(clear, BIT_ULL(31), "reserved bit 31");
+	if (!pmu_caps()->amd)
+		return;
+	/* PerfMonV2 (APM vol. 2 13.2.2): PerfCntrGlobalStatusSet sets, ...Clr clears. */
+	check_set_clear(MSR_AMD_PERF_CNTR_GLOBAL_STATUS_SET, clear, all);
+	if (pmu_caps()->nr_gp < 31)
+		check_wr_gp(MSR_AMD_PERF_CNTR_GLOBAL_STATUS_SET, BIT_ULL(31), "reserved bit 31");
 }
 
 const char *need_v4(void)
@@ -175,17 +195,11 @@ static void check_inuse(uint64_t bit, bool want, const char *what)
  */
 void global_v4(void)
 {
-	uint64_t all = pmu_all_counters(), status;
 	const struct pmu_event *ev = &pmu_arch_events[PMU_INSTRUCTIONS];
 
 	pmu_reset();
-	if (setup_wrmsr(MSR_IA32_PERF_GLOBAL_STATUS_SET, all) &&
-	    setup_rdmsr(MSR_IA32_PERF_GLOBAL_STATUS, &status))
-		report_eq_x(all, status & all, "STATUS_SET sets every counter's GLOBAL_STATUS bit");
-	if (setup_wrmsr(MSR_IA32_PERF_GLOBAL_OVF_CTRL, all) &&
-	    setup_rdmsr(MSR_IA32_PERF_GLOBAL_STATUS, &status))
-		report_eq_x(0, status & all,
-			    "STATUS_RESET clears every counter's GLOBAL_STATUS bit");
+	check_set_clear(MSR_IA32_PERF_GLOBAL_STATUS_SET, MSR_IA32_PERF_GLOBAL_OVF_CTRL,
+			pmu_all_counters());
 	check_wr_gp(MSR_IA32_PERF_GLOBAL_STATUS_SET, BIT_ULL(47), "reserved bit 47");
 	check_wr_gp(MSR_IA32_PERF_GLOBAL_INUSE, 0, "read-only");
 	if (setup_wrmsr(MSR_IA32_PERFEVTSEL0, pmu_evtsel(ev, PMU_EVTSEL_OS)))
