@@ -189,8 +189,10 @@ void pmu_reset(void)
 	for (unsigned int n = 0; n < PMU_MAX_FIXED; n++)
 		if (pmu_fixed_supported(n))
 			wrmsr_safe(pmu_fixed_msr(n), 0);
-	if (pmu_has_global() && !rdmsr_safe(pmu_global_status_msr(), &status) && status)
-		wrmsr_safe(pmu_global_clear_msr(), status);
+	/* Bits the clear MSR does not define (a VMM's, a later version's) keep the rest. */
+	if (pmu_has_global() && !rdmsr_safe(pmu_global_status_msr(), &status) && status &&
+	    wrmsr_safe(pmu_global_clear_msr(), status))
+		wrmsr_safe(pmu_global_clear_msr(), status & pmu_all_counters());
 }
 
 static uint8_t *work_buf;
