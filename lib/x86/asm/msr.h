@@ -71,4 +71,31 @@
 #define MSR_LAST_BRANCH_FROM_IP		0x000001db
 #define MSR_LAST_BRANCH_TO_IP		0x000001dc
 
+/*
+ * Appended for lib/x86/pmu.c and x86/pmu: the architectural performance-monitoring MSRs
+ * (SDM vol. 4 table 2-2, vol. 3B chapter 20) and AMD's core performance counters (APM vol. 2
+ * 13.2). Counter n of a kind is at the kind's MSR 0 plus n (AMD extended: plus 2n).
+ */
+#define MSR_IA32_PMC0			0x000000c1
+#define MSR_IA32_PERFEVTSEL0		0x00000186
+#define MSR_IA32_FIXED_CTR0		0x00000309
+#define MSR_IA32_PERF_METRICS		0x00000329
+#define MSR_IA32_PERF_CAPABILITIES	0x00000345
+#define MSR_IA32_FIXED_CTR_CTRL		0x0000038d
+#define MSR_IA32_PERF_GLOBAL_STATUS	0x0000038e
+#define MSR_IA32_PERF_GLOBAL_CTRL	0x0000038f
+#define MSR_IA32_PERF_GLOBAL_OVF_CTRL	0x00000390	/* IA32_PERF_GLOBAL_STATUS_RESET from v4 */
+#define MSR_IA32_PERF_GLOBAL_STATUS_SET	0x00000391
+#define MSR_IA32_PERF_GLOBAL_INUSE	0x00000392
+#define MSR_IA32_A_PMC0			0x000004c1
+#define  DEBUGCTL_FREEZE_PERFMON_ON_PMI	(1UL << 12)
+#define MSR_AMD_PERFEVTSEL0		0xc0010000	/* legacy PerfEvtSel0-3 */
+#define MSR_AMD_PERFCTR0		0xc0010004	/* legacy PerfCtr0-3 */
+#define MSR_AMD_PERF_CTL0		0xc0010200	/* PerfCtrExtCore: CTLn at +2n */
+#define MSR_AMD_PERF_CTR0		0xc0010201	/* and CTRn at +2n */
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS	0xc0000300	/* PerfMonV2 */
+#define MSR_AMD_PERF_CNTR_GLOBAL_CTL	0xc0000301
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS_CLR 0xc0000302
+#define MSR_AMD_PERF_CNTR_GLOBAL_STATUS_SET 0xc0000303
+
 #endif
