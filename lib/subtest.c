@@ -65,6 +65,9 @@ static void run_one(const struct subtest *t)
 		report_skip("%s: %s", t->name, why);
 		return;
 	}
+	/* ./run_tests.sh --known-crashes tells a crash in the subtest from one before it. */
+	if (getenv("HVPROBE_ANNOUNCE"))
+		report_info("subtest %s starts", t->name);
 	report_prefix_push(t->name);
 	d = report_prefix_depth();
 	t->fn();

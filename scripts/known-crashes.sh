@@ -59,7 +59,7 @@ kc_run()
 	i=$(kc_entry "$line") || die "no known-failures entry at line $line"
 	glob=${KF_GLOB[i]} at="$KF_NAME:$line"
 	RUN_JOB=$job RUN_ARG=$glob RUN_KF_LINE=$line RUN_TIMEOUT_MAX=$KC_TIMEOUT
-	V_EXIT="" V_FIRSTCHECK=""
+	V_EXIT="" V_FIRSTCHECK="" V_STARTED=""
 	run_test "$name" "$2"
 	{ IFS= read -r status && IFS= read -r detail && IFS= read -r cmd && IFS= read -r secs; } \
 		<"$result" || return 0
@@ -70,6 +70,9 @@ kc_run()
 		detail+=" remove or narrow $at"
 	elif [[ $what == "$VMM_NAME error: "* ]]; then
 		detail="the subtest was not reached: $what ($at)"
+	elif [[ -z $V_STARTED ]]; then
+		detail="the subtest was not reached: no 'INFO: subtest ... starts' line"
+		detail+=" ($what) ($at)"
 	elif [[ -n $V_FIRSTCHECK ]]; then
 		detail="crash:$glob covers checks that do not crash: '$V_FIRSTCHECK' came before"
 		detail+=" the crash ($what); split the subtest ($at)"

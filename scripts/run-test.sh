@@ -275,6 +275,8 @@ run_test()
 		printf 'HVPROBE_TEST=%s\nHVPROBE_VMM=%s\n' "$name" "$VMM"
 		printf 'HVPROBE_ACCEL=%s\n' "$T_ACCEL"
 		kf_env "$VMM" "$T_ACCEL" "$name" "${RUN_KF_LINE-}"
+		# A known-crash run: each subtest says when it starts (lib/subtest.c).
+		[[ -z ${RUN_KF_LINE-} ]] || printf 'HVPROBE_ANNOUNCE=1\n'
 	} >"$envfile"
 
 	# The VMM reads this run's own environment file; the log shows the one run_install

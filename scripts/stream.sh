@@ -104,7 +104,8 @@ function cut(s) {
 # verdict facts of every line (its first 4 KiB), one KEY=VALUE line each, every value
 # visible() text: the last "EXIT: STATUS=" code, the last SUMMARY and its counts, the last
 # SKIP line, the first FAIL/XPASS and PASS lines and their counts, the first check line
-# (FIRSTCHECK), the text of the first ABORT line, the last vm-end line, the number of
+# (FIRSTCHECK), the text of the first ABORT line, the last "subtest X starts" line
+# (STARTED, printed under HVPROBE_ANNOUNCE), the last vm-end line, the number of
 # non-blank lines, the last three of them (LAST) and the very last one.
 # shellcheck disable=SC2016 # awk code
 STREAM_CAPTURE_AWK='
@@ -154,6 +155,7 @@ function scanline(s) {
 	if (s ~ /^PASS: / && !npass++) firstpass = s
 	if (s ~ /^(PASS|FAIL|XFAIL|XPASS|KFAIL): / && firstcheck == "") firstcheck = s
 	if (s ~ /^ABORT: / && abort == "") abort = substr(s, 8)
+	if (s ~ /^INFO: (.*: )?subtest [^ ]+ starts$/) started = s
 	if (s ~ /[^[:space:]]/) { nlines++; l1 = l2; l2 = l3; l3 = s }
 }
 function put(k, v) { printf "%s=%s\n", k, visible(v, 0) > (out ".scan") }
@@ -190,7 +192,7 @@ END {
 	put("NFAIL", nfail + 0); put("FIRSTFAIL", cut(firstfail))
 	put("NPASS", npass + 0); put("FIRSTPASS", cut(firstpass))
 	put("NLINES", nlines + 0); put("LASTLINE", l3)
-	put("FIRSTCHECK", cut(firstcheck)); put("ABORT", cut(abort))
+	put("FIRSTCHECK", cut(firstcheck)); put("ABORT", cut(abort)); put("STARTED", cut(started))
 	s = cut(l3)
 	if (l2 != "") s = cut(l2) " | " s
 	if (l1 != "") s = cut(l1) " | " s

@@ -32,14 +32,14 @@ verdict_scan()
 
 	V_EXIT="" V_SUMMARY="" V_TESTS=0 V_UNEXPECTED=0 V_SKIPPED=0 V_SKIPLINE="" V_VMEND=""
 	V_NFAIL=0 V_FIRSTFAIL="" V_NPASS=0 V_FIRSTPASS="" V_NLINES=0 V_LASTLINE="" V_LAST=""
-	V_ABORT="" V_FIRSTCHECK=""
+	V_ABORT="" V_FIRSTCHECK="" V_STARTED=""
 	while IFS='=' read -r key value; do
 		case $key in
 		EXIT)
 			[[ $value =~ ^-?[0-9]+$ ]] && V_EXIT=$value
 			;;
 		SUMMARY | SKIPLINE | VMEND | FIRSTFAIL | FIRSTPASS | LASTLINE | LAST | ABORT | \
-			FIRSTCHECK)
+			FIRSTCHECK | STARTED)
 			printf -v "V_$key" '%s' "$value"
 			;;
 		TESTS | UNEXPECTED | SKIPPED | NFAIL | NPASS | NLINES)

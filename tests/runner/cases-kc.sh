@@ -13,16 +13,22 @@ test_known_crashes()
 
 	mkdir -p "$rec"
 	tr_tree "$SRC"
-	tr_image "$SRC" still 'ifarg sub_crash out INFO: sub_crash: crashing' \
+	tr_image "$SRC" still 'ifarg sub_crash out INFO: subtest sub_crash starts' \
+		'ifarg sub_crash out INFO: sub_crash: crashing' \
 		'ifarg sub_crash hang' 'out PASS: a' 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' \
 		'exit 1'
-	tr_image "$SRC" fixed 'ifarg sub_fixed out PASS: sub_fixed: ok' 'out SUMMARY: 1 tests' \
+	tr_image "$SRC" fixed 'ifarg sub_fixed out INFO: subtest sub_fixed starts' \
+		'ifarg sub_fixed out PASS: sub_fixed: ok' 'out SUMMARY: 1 tests' \
 		'out EXIT: STATUS=0' 'exit 1'
-	tr_image "$SRC" mixed 'ifarg sub_mixed out PASS: sub_mixed: fine' 'ifarg sub_mixed hang' \
+	tr_image "$SRC" mixed 'ifarg sub_mixed out INFO: subtest sub_mixed starts' \
+		'ifarg sub_mixed out PASS: sub_mixed: fine' 'ifarg sub_mixed hang' \
 		'out PASS: a' 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' 'exit 1'
 	tr_image "$SRC" qerr 'ifarg sub_q err qemu-system-x86_64: bad option' 'ifarg sub_q exit 1' \
 		'out PASS: a' 'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' 'exit 1'
-	for n in still fixed mixed qerr; do
+	# hangs before its subtest starts (a boot that hangs): no proof of the crash
+	tr_image "$SRC" early 'ifarg sub_e out INFO: booting' 'ifarg sub_e hang' 'out PASS: a' \
+		'out SUMMARY: 1 tests' 'out EXIT: STATUS=0' 'exit 1'
+	for n in still fixed mixed qerr early; do
 		printf '[%s]\nfile = %s.flat\ntest_args = x=1\ntimeout = %s\n' "$n" "$n" \
 			"$(tr_timeout "$SRC" "$n")"
 	done >"$SRC/unittests.cfg"
@@ -31,6 +37,7 @@ test_known_crashes()
 		qemu | tcg | * | * | fixed | crash:sub_fixed | was fixed
 		qemu | tcg | * | * | mixed | crash:sub_mixed | has checks that pass
 		qemu | tcg | * | * | qerr  | crash:sub_q | QEMU does not start
+		qemu | tcg | * | * | early | crash:sub_e | hangs, but before the subtest
 		qemu | tcg | * | * | still | a: other | a failure of the same stanza
 		qemu | kvm | * | * | still | crash:sub_kvm | KVM only: no job under tcg
 		qemu | tcg | 9.* | * | fixed | crash:sub_v9 | another version: no job
@@ -42,22 +49,25 @@ test_known_crashes()
 	expect_rc "known crashes: exit status 1 when an entry is wrong" 1
 	expect_line "known crashes: PASS when the subtest alone still crashes" "$OUT" \
 		"PASS still.crash1 (still crashes: timeout after 10s; last output: INFO: \
-sub_crash: crashing; known-failures.txt:1 crash:sub_crash)"
+subtest sub_crash starts | INFO: sub_crash: crashing; known-failures.txt:1 crash:sub_crash)"
 	expect_line "known crashes: XPASS (a FAIL) when it runs to its end now" "$OUT" \
 		"FAIL fixed.crash2 (XPASS: crash:sub_fixed no longer crashes QEMU (1 tests); \
 remove or narrow known-failures.txt:2)"
 	expect_line "known crashes: FAIL when checks come before the crash" "$OUT" \
 		"FAIL mixed.crash3 (crash:sub_mixed covers checks that do not crash: 'PASS: \
-sub_mixed: fine' came before the crash (timeout after 10s; last output: PASS: sub_mixed: \
-fine); split the subtest (known-failures.txt:3))"
+sub_mixed: fine' came before the crash (timeout after 10s; last output: INFO: subtest \
+sub_mixed starts | PASS: sub_mixed: fine); split the subtest (known-failures.txt:3))"
 	expect_line "known crashes: the VMM's own error is no crash" "$OUT" \
 		"FAIL qerr.crash4 (the subtest was not reached: QEMU error: qemu-system-x86_64: \
 bad option (known-failures.txt:4))"
+	expect_line "known crashes: a hang before the subtest starts proves nothing" "$OUT" \
+		"FAIL early.crash5 (the subtest was not reached: no 'INFO: subtest ... starts' \
+line (timeout after 10s; last output: INFO: booting) (known-failures.txt:5))"
 	expect_line "known crashes: entries of another accel, version or host are not run" \
-		"$(tail -n 1 <<<"$OUT")" "1 passed, 3 failed, 0 skipped"
+		"$(tail -n 1 <<<"$OUT")" "1 passed, 4 failed, 0 skipped"
 	want=$(printf '%s\n' HVPROBE_TEST=still HVPROBE_VMM=qemu HVPROBE_ACCEL=tcg \
-		'KNOWN_FAIL_0=a: other' 'KNOWN_AT_0=known-failures.txt:5' \
-		HVPROBE_CONSOLE=debugcon)
+		'KNOWN_FAIL_0=a: other' 'KNOWN_AT_0=known-failures.txt:6' \
+		HVPROBE_ANNOUNCE=1 HVPROBE_CONSOLE=debugcon)
 	expect_eq "known crashes: the environment lacks the entry under test, keeps the others" \
 		"$want" "$(cat "$rec/still.env")"
 	expect_grep "known crashes: the subtest glob follows test_args" \

@@ -60,6 +60,20 @@ void report_fail(const char *fmt, ...)
 	stub_fails++;
 }
 
+/* INFO lines: only "subtest X starts" under HVPROBE_ANNOUNCE; counted, the last one kept. */
+static unsigned int stub_infos;
+static char stub_info[256];
+
+void report_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(stub_info, sizeof(stub_info), fmt, ap);
+	va_end(ap);
+	stub_infos++;
+}
+
 void report_skip(const char *fmt, ...)
 {
 	va_list ap;
@@ -313,6 +327,26 @@ static void test_known_crash(void)
 	CHECK(ran_c == 1 && !stub_xfails, "without a known crash gamma runs again");
 }
 
+/* HVPROBE_ANNOUNCE (a known-crash run): each subtest that runs says so before it starts. */
+static void test_announce(void)
+{
+	static const char on[] = "HVPROBE_ANNOUNCE=1";
+
+	stub_cpus = 1;
+	c_reason = NULL;
+	stub_infos = 0;
+	run_table("");
+	CHECK(stub_infos == 0, "no INFO line without HVPROBE_ANNOUNCE (%u)", stub_infos);
+	__argc = 0;
+	setup_args_env("", on, sizeof(on) - 1);
+	run_table("");
+	CHECK(stub_infos == 2 && !strcmp(stub_info, "subtest sub_gamma starts"),
+	      "announced: alpha and gamma, not beta that needs 2 CPUs (%u, \"%s\")", stub_infos,
+	      stub_info);
+	__argc = 0;
+	setup_args_env("", "", 0);
+}
+
 /* ---- lib/argv.c ---- */
 
 struct split_case {
@@ -454,6 +488,7 @@ int main(int argc, char **argv)
 	test_argv0_ignored();
 	test_run();
 	test_known_crash();
+	test_announce();
 	test_split_args();
 	test_env();
 	test_limits();
