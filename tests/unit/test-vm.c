@@ -63,7 +63,7 @@ bool arch_pt_leaf_ok(int level)
 	return level == 2 || (level == 3 && leaf_1g);
 }
 
-bool arch_pte_present(uint64_t pte)
+bool arch_pte_present(uint64_t pte, int level)
 {
 	return pte & F_PRESENT;
 }
@@ -78,7 +78,7 @@ uint64_t arch_pte_addr(uint64_t pte)
 	return pte & ADDR_MASK;
 }
 
-uint64_t arch_pte_table(uint64_t *table)
+uint64_t arch_pte_table(uint64_t *table, int level)
 {
 	return (uintptr_t)table | F_PRESENT | F_TABLE_PAGE;
 }
