@@ -52,7 +52,8 @@ secondary_entry:
 	brasl	%r14, s390x_secondary_main
 park:
 	/* Disabled wait: QEMU reports a guest crash (docs/runner.md). */
-	lpswe	park_psw
+	larl	%r1, park_psw
+	lpswe	0(%r1)
 
 	.section .rodata
 	.balign	8

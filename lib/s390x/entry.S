@@ -59,7 +59,8 @@
 	int_entry s390x_io_entry, INT_IO, LC_SAVE_IO, LC_IO_OLD_PSW
 
 pgm_loop:
-	lpswe	pgm_loop_psw
+	larl	%r1, pgm_loop_psw
+	lpswe	0(%r1)
 
 	/* report_abort()/assert(): traps.c recognises this operation exception by its address. */
 	.globl	arch_abort_trap
