@@ -6,8 +6,10 @@
  * builds struct ex_regs below the interrupted r15 (registers, old PSW, the
  * interruption information of 0x80-0xc7, the class), calls
  * s390x_interrupt() and resumes with what the frame then holds: the PSW
- * goes back to the old-PSW slot and LPSWE loads it. With DAT off the
- * lowcore is real address 0 (base register 0) whatever the page tables say.
+ * goes to the class's return slot and LPSWE loads it (the old-PSW slots
+ * lie in 0-511, which low-address protection may keep a handler from
+ * storing to). With DAT off the lowcore is real address 0 (base register 0)
+ * whatever the page tables say.
  *
  * A program check while two are being handled on this CPU means the
  * handler itself keeps faulting: the CPU stops in a disabled wait (QEMU
@@ -45,9 +47,9 @@
 	aghi	%r1, -1
 	stg	%r1, LC_PGM_DEPTH
 	.endif
-	mvc	\old(16), FR(EX_PSW)(%r15)
+	mvc	LC_RETURN_PSW(\class)(16), FR(EX_PSW)(%r15)
 	lmg	%r0, %r15, FR(EX_GPRS)(%r15)
-	lpswe	\old
+	lpswe	LC_RETURN_PSW(\class)
 	.endm
 
 	.text

@@ -11,7 +11,8 @@
  * Only the protection bit has a PT_* meaning: every page is executable
  * (instruction-execution protection is not used) and reachable in the
  * problem state (storage keys decide that, not DAT), and there is no
- * memory-mapped I/O. The identity map covers RAM but page 0; CR1 holds the
+ * memory-mapped I/O. The identity map covers RAM but page 0, and
+ * LOWCORE_VIRT maps real 0-8 KiB (each CPU's lowcore); CR1 holds the
  * primary ASCE on every CPU, and interruption handlers run with DAT off
  * (entry.S), which keeps the lowcore reachable. TLB flushes purge every
  * CPU's TLB (COMPARE AND SWAP AND PURGE).
@@ -19,6 +20,7 @@
 #include "alloc.h"
 #include "asm/cr.h"
 #include "asm/dat.h"
+#include "asm/lowcore.h"
 #include "asm/processor.h"
 #include "report.h"
 #include "s390x.h"
@@ -126,7 +128,8 @@ void mmu_init(void)
 	if (!root)
 		report_abort("out of memory for the region-first table");
 	asce = root | ASCE_DT_REGION1 | ASCE_TL;
-	if (pt_root_map(root, 0, 0, ram, PT_RW, false) || pt_root_unmap(root, 0, PAGE_SIZE))
+	if (pt_root_map(root, 0, 0, ram, PT_RW, false) || pt_root_unmap(root, 0, PAGE_SIZE) ||
+	    pt_root_map(root, LOWCORE_VIRT, 0, LOWCORE_SIZE, PT_RW, true))
 		report_abort("cannot build the identity map of %#lx bytes", (unsigned long)ram);
 	mmu_cpu_init();
 }

@@ -60,6 +60,8 @@
 #define LC_CPU_NR		0x500	/* port: lib's number of this CPU */
 #define LC_STACK_TOP		0x508	/* port: where a restart starts its stack */
 #define LC_PGM_DEPTH		0x510	/* port: program checks being handled */
+/* port: the PSW each class's handler returns with, past low-address protection's 0-511 */
+#define LC_RETURN_PSW(class)	(0x520 + 16 * (class))
 
 /* The store-status area (PoP 4.9.1 "Store Status"), relative to its start. */
 #define SS_FPRS			0x000
@@ -76,6 +78,12 @@
 #define LC_STORE_STATUS		0x1200	/* where STOP AND STORE STATUS puts it */
 
 #define LOWCORE_SIZE		0x2000
+
+/*
+ * Where DAT maps real address 0 (mmu.c): this CPU's lowcore, prefixing
+ * applied, for code running with DAT on (page 0 itself is unmapped).
+ */
+#define LOWCORE_VIRT		0x7ff000000000UL
 
 #ifndef __ASSEMBLER__
 #include "libc.h"
@@ -99,6 +107,18 @@ struct store_status {
 };
 
 _Static_assert(sizeof(struct store_status) == SS_SIZE, "store-status layout");
+
+/*
+ * This CPU's lowcore: real address 0 with DAT off (interruption handlers),
+ * LOWCORE_VIRT with DAT on.
+ */
+static inline uint8_t *lowcore(void)
+{
+	uint8_t sm;
+
+	asm volatile("stosm %0,0" : "=Q"(sm));
+	return (uint8_t *)(sm & 0x04 ? LOWCORE_VIRT : 0);
+}
 #endif
 
 #endif
