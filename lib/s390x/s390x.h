@@ -4,6 +4,7 @@
 #define LIB_S390X_S390X_H
 
 #include "libc.h"
+#include "cpu.h"
 #include "smp.h"
 #include "asm/interrupt.h"
 
@@ -39,10 +40,9 @@ int sclp_cpus(uint16_t *addrs, int max);
 void mmu_init(void);
 void mmu_cpu_init(void);
 
-/* smp.c */
+/* smp.c (and cpu.h) */
 void smp_discover(void);
 void smp_boot_secondaries(void);
-uint16_t cpu_address(int cpu);
 
 /* facility.c: STFLE once at boot. */
 void facilities_init(void);

@@ -16,10 +16,12 @@
 #include "asm/lowcore.h"
 #include "asm/processor.h"
 #include "asm/sigp.h"
+#include "cpu.h"
 #include "report.h"
 #include "s390x.h"
 
 static uint16_t addrs[MAX_CPUS];
+static void *lowcores[MAX_CPUS], *stacks[MAX_CPUS];
 
 uint16_t cpu_address(int cpu)
 {
@@ -66,39 +68,84 @@ static int sigp_retry(int cpu, uint8_t order, uint64_t param, uint32_t *status)
 	return cc;
 }
 
-static void start_cpu(int cpu)
+uintptr_t cpu_lowcore(int cpu)
 {
-	void *lowcore = alloc_pages(1);		/* 8 KiB, aligned to its size */
-	void *stack = alloc_pages(2);
-	uint32_t status = 0;
-	int cc;
+	return (uintptr_t)lowcores[cpu];
+}
 
-	if (!lowcore || !stack)
-		report_abort("out of memory for CPU %d's lowcore and stack", cpu);
-	memset(lowcore, 0, LOWCORE_SIZE);
-	lowcore_init((uintptr_t)lowcore, cpu, (uintptr_t)stack + STACK_SIZE);
-	cc = sigp_retry(cpu, SIGP_SET_PREFIX, (uintptr_t)lowcore, &status);
-	if (cc)
-		report_abort("SIGP SET PREFIX to CPU %d (address %u): cc %d, status %#x", cpu,
-			     addrs[cpu], cc, status);
-	cc = sigp_retry(cpu, SIGP_RESTART, 0, &status);
-	if (cc)
-		report_abort("SIGP RESTART of CPU %d (address %u): cc %d, status %#x", cpu,
-			     addrs[cpu], cc, status);
+/*
+ * Start stopped @cpu at lib's entry; a message for what went wrong, or NULL.
+ * An initial CPU reset first: the CPU starts as it did at boot, whatever a
+ * test left in it, with no interruption pending and no wait-state PSW
+ * (QEMU 7.2 TCG does not run a CPU restarted from a stop in the wait state:
+ * known-failures.txt, sigp).
+ */
+static const char *start_cpu(int cpu)
+{
+	uint32_t status = 0;
+
+	if (sigp_retry(cpu, SIGP_INITIAL_CPU_RESET, 0, &status))
+		return "SIGP INITIAL CPU RESET was refused";
+	memset(lowcores[cpu], 0, LOWCORE_SIZE);
+	lowcore_init((uintptr_t)lowcores[cpu], cpu, (uintptr_t)stacks[cpu] + STACK_SIZE);
+	if (sigp_retry(cpu, SIGP_SET_PREFIX, (uintptr_t)lowcores[cpu], &status))
+		return "SIGP SET PREFIX was refused";
+	if (sigp_retry(cpu, SIGP_RESTART, 0, &status))
+		return "SIGP RESTART was refused";
 	/*
 	 * Generous, 5 s: a TCG vCPU thread may need a while to be scheduled.
 	 * Looking every 20 us, so that a CPU costs no more than it takes to start.
 	 */
 	for (int t = 0; t < 5000000 / 20 && !smp_cpu_is_online(cpu); t++)
 		udelay(20);
-	if (!smp_cpu_is_online(cpu))
-		report_abort("CPU %d (address %u) did not come online", cpu, addrs[cpu]);
+	return smp_cpu_is_online(cpu) ? NULL : "it did not come online";
 }
 
 void smp_boot_secondaries(void)
 {
-	for (int cpu = 1; cpu < cpu_count(); cpu++)
-		start_cpu(cpu);
+	for (int cpu = 1; cpu < cpu_count(); cpu++) {
+		const char *why;
+
+		lowcores[cpu] = alloc_pages(1);		/* 8 KiB, aligned to its size */
+		stacks[cpu] = alloc_pages(2);
+		if (!lowcores[cpu] || !stacks[cpu])
+			report_abort("out of memory for CPU %d's lowcore and stack", cpu);
+		why = start_cpu(cpu);
+		if (why)
+			report_abort("CPU %d (address %u): %s", cpu, addrs[cpu], why);
+	}
+}
+
+static void check_secondary(int cpu, const char *fn)
+{
+	if (cpu <= 0 || cpu >= cpu_count())
+		report_abort("%s: CPU %d is not a secondary", fn, cpu);
+}
+
+int cpu_stop(int cpu)
+{
+	uint32_t status = 0;
+	int cc;
+
+	check_secondary(cpu, "cpu_stop");
+	smp_cpu_offline(cpu);
+	cc = sigp_retry(cpu, SIGP_STOP, 0, &status);
+	if (cc)
+		return cc;
+	for (int t = 0; t < 5000000 / 20; t++) {
+		status = 0;
+		cc = sigp(addrs[cpu], SIGP_SENSE, 0, &status);
+		if (cc == SIGP_CC_STATUS_STORED && (status & SIGP_STATUS_STOPPED))
+			return 0;
+		udelay(20);
+	}
+	return -1;
+}
+
+int cpu_restart(int cpu)
+{
+	check_secondary(cpu, "cpu_restart");
+	return start_cpu(cpu) ? -1 : 0;
 }
 
 void arch_cpu_kick(int cpu)
