@@ -35,6 +35,7 @@ struct write_event_mask {
 
 static struct spinlock sclp_lock;
 static int sclp_busy;
+static uint32_t signal_param;
 /* lib's own SCCBs (read info at boot, the console): below 2 GiB, in the image. */
 static uint8_t sccb_buf[SCCB_SIZE] __aligned(SCCB_SIZE);
 static uint8_t console_sccb[SCCB_SIZE] __aligned(SCCB_SIZE);
@@ -44,7 +45,13 @@ static int nr_cpu_addrs;
 
 void sclp_service_signal(uint32_t param)
 {
+	signal_param = param;
 	__atomic_store_n(&sclp_busy, 0, __ATOMIC_SEQ_CST);
+}
+
+uint32_t sclp_signal_param(void)
+{
+	return signal_param;
 }
 
 static void wait_service_signal(void)

@@ -59,12 +59,12 @@ struct sclp_read_info {
 	uint8_t reserved0[5];
 	uint16_t entries_cpu;		/* 16 */
 	uint16_t offset_cpu;		/* 18 */
-	uint8_t reserved1[76];
-	uint32_t rnsize2;		/* 96 */
-	uint64_t rnmax2;		/* 100 */
+	uint8_t reserved1[80];
+	uint32_t rnsize2;		/* 100 */
+	uint64_t rnmax2;		/* 104 */
 	uint8_t reserved2[8];
-	uint16_t highest_cpu;		/* 116 */
-	uint8_t reserved3[10];
+	uint16_t highest_cpu;		/* 120 */
+	uint8_t reserved3[6];
 } __packed;
 
 _Static_assert(sizeof(struct sclp_read_info) == 128, "read SCP info layout");
@@ -78,5 +78,8 @@ _Static_assert(sizeof(struct sclp_read_info) == 128, "read SCP info layout");
  * or -1 when it raised an exception. Serialised with every other SCLP use.
  */
 int sclp_service_call(uint32_t cmd, void *sccb, exinfo_t *ex);
+
+/* The parameter of the last service-signal interruption (SCCB address | event pending). */
+uint32_t sclp_signal_param(void);
 
 #endif
