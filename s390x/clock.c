@@ -238,7 +238,8 @@ static void cpu_timer(void)
 	report_eq(1, ext_count, "the CPU timer going negative raises one external interruption");
 	report_eq_x(EXT_CPU_TIMER, ext_code, "its code is 0x1005 (CPU timer)");
 	report(ext_count && ext_tod - start >= 10 * MS,
-	       "it comes no sooner than 10 ms after SPT (%lu us)", (unsigned long)((ext_tod - start) / TOD_PER_US));
+	       "it comes no sooner than 10 ms after SPT (%lu us)",
+	       (unsigned long)((ext_tod - start) / TOD_PER_US));
 	ckc_cleanup(CR0_CPU_TIMER);
 }
 

@@ -90,8 +90,8 @@ static void facilities(void)
 		int nr = probes[i].nr;
 
 		if (test_facility(nr))
-			report_exc(0, probe(nr), "%s of installed facility %d executes", probes[i].insn,
-				   nr);
+			report_exc(0, probe(nr), "%s of installed facility %d executes",
+				   probes[i].insn, nr);
 		else
 			report_exc(EXINFO(PGM_OPERATION, probes[i].ilc), probe(nr),
 				   "%s of facility %d, not installed, is an operation exception",
@@ -113,7 +113,8 @@ static void stfle_short(void)
 		     "lgr %0,%%r0"
 		     : "=d"(needed), "=Q"(one), "=d"(cc) : : "r0", "cc", "memory");
 	report(need <= 4, "STFLE needs at most 4 doublewords here (%d)", need);
-	report_eq(need > 1 ? 3 : 0, cc, "STFLE with 1 doubleword: condition code 3 when more exist");
+	report_eq(need > 1 ? 3 : 0, cc,
+		  "STFLE with 1 doubleword: condition code 3 when more exist");
 	report_eq(need - 1, needed & 0xff,
 		  "STFLE puts the doublewords needed minus 1 in R0 bits 56-63");
 	report_eq_x(list[0], one, "STFLE with 1 doubleword stores the first one");

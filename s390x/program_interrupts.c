@@ -120,7 +120,7 @@ static void specification(void)
 	ex = 0;
 	asm volatile(ASM_TRY("lpq %%r2,%1") : "+r"(ex) : "T"(quad[1]) : "r2", "r3", "memory");
 	report_exc(EXINFO(PGM_SPECIFICATION, 3), ex,
-		   "LPQ of an operand not on a quadword boundary is a specification exception, ILC 3");
+		   "LPQ of an operand off a quadword boundary is a specification exception, ILC 3");
 }
 
 static void fixed_point(void)
@@ -352,12 +352,13 @@ static void low_address(void)
 	ctl_set_bits(0, CR0_LOW_ADDR_PROT);
 	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++)
 		report_exc(EXINFO(PGM_PROTECTION, 3), store_real(addrs[i]),
-			   "STG to real %#lx with low-address protection is a protection exception, "
-			   "ILC 3", addrs[i]);
+			   "STG to real %#lx with low-address protection is a protection "
+			   "exception, ILC 3", addrs[i]);
 	report_exc(0, store_real(0x200), "STG to real 0x200 (past 511) raises nothing");
 	report_exc(0, store_real(0x1200), "STG to real 0x1200 (past 4607) raises nothing");
 	ctl_clear_bits(0, CR0_LOW_ADDR_PROT);
-	report_exc(0, store_real(0x100), "STG to real 0x100 without low-address protection raises nothing");
+	report_exc(0, store_real(0x100),
+		   "STG to real 0x100 without low-address protection raises nothing");
 }
 
 /* Key-controlled protection: PSW key 9 against a page whose key is 3 (fetch-protected or not). */
@@ -391,9 +392,11 @@ static void key(void)
 		   "LG with PSW key 9 from storage key 3 without fetch protection raises nothing");
 	sske((uintptr_t)page, 0x30 | SKEY_FETCH);
 	report_exc(EXINFO(PGM_PROTECTION, 3), access_with_key9(page, false),
-		   "LG with PSW key 9 from fetch-protected storage key 3 is a protection exception");
+		   "LG with PSW key 9 from fetch-protected storage key 3 is a protection "
+		   "exception");
 	sske((uintptr_t)page, 0x90);
-	report_exc(0, access_with_key9(page, true), "STG with PSW key 9 to storage key 9 raises nothing");
+	report_exc(0, access_with_key9(page, true),
+		   "STG with PSW key 9 to storage key 9 raises nothing");
 	sske((uintptr_t)page, 0);
 	free_page(page);
 }
@@ -417,10 +420,10 @@ static void addressing(void)
 /* PER: the target's first instruction, and what the PER interruption stored. */
 extern char per_target[];
 asm(".pushsection .text\n"
-    "per_target:\n\t"
-    "lghi %r2,42\n\t"
-    "br %r14\n"
-    ".popsection");
+	"per_target:\n\t"
+	"lghi %r2,42\n\t"
+	"br %r14\n"
+	".popsection");
 
 static struct int_info per_info;
 static int per_events;
@@ -435,7 +438,7 @@ static void per_handler(struct ex_regs *r)
 #define PER_CODE_BRANCH		0x80
 #define PER_CODE_IFETCH		0x40
 
-/* Call per_target with PER on for @events in [per_target, per_target]; returns the BASR's address. */
+/* Call per_target, PER on for @events in [per_target, per_target]; returns the BASR's address. */
 static uintptr_t per_call(uint64_t events)
 {
 	handler_t old = install_exception_handler(PGM_PER, per_handler);

@@ -47,13 +47,13 @@ static exinfo_t seen;
  */
 extern char psw_landing[], odd_landing[];
 asm(".pushsection .text\n"
-    "psw_landing:\n\t"
-    "larl %r1,resume\n\t"
-    "lpswe 0(%r1)\n\t"
-    ".balign 2\n"
-    "odd_landing:\n\t"
-    ".byte 0x07, 0x00, 0x00, 0x00\n"
-    ".popsection");
+	"psw_landing:\n\t"
+	"larl %r1,resume\n\t"
+	"lpswe 0(%r1)\n\t"
+	".balign 2\n"
+	"odd_landing:\n\t"
+	".byte 0x07, 0x00, 0x00, 0x00\n"
+	".popsection");
 
 static void catch_all(struct ex_regs *r)
 {
@@ -64,7 +64,7 @@ static void catch_all(struct ex_regs *r)
 
 static handler_t saved_handlers[PGM_CODE_MASK + 1];
 
-/* Every program interruption (an invalid PSW run by a faulty VMM may raise any) goes to catch_all. */
+/* Every program interruption goes to catch_all: an invalid PSW a VMM runs may raise any. */
 static void catch_begin(void)
 {
 	for (unsigned int code = 1; code <= PGM_CODE_MASK; code++)
@@ -95,7 +95,8 @@ static exinfo_t load(const struct psw *psw, const struct short_psw *short_psw)
 			     "stg %%r1,%[ra]\n\t"
 			     "lpsw %[psw]\n"
 			     "0:"
-			     : [ra] "=Q"(resume.addr) : [psw] "Q"(*short_psw) : "r1", "memory", "cc");
+			     : [ra] "=Q"(resume.addr) : [psw] "Q"(*short_psw)
+			     : "r1", "memory", "cc");
 	catch_end();
 	return seen;
 }
@@ -279,8 +280,8 @@ static void problem_state(void)
 		   "SPKA 9 in the problem state with PSW-key-mask bit 9 zero is privileged");
 	lctlg(3, (cr3 & ~0xffff0000ULL) | 0x80000000ULL >> 9 | 0x80000000ULL);
 	r = run_in_user(user_spka, 9);
-	if (report_exc(0, r & EXINFO_VALID ? r : 0,
-		       "SPKA 9 in the problem state with PSW-key-mask bits 0 and 9 one raises nothing"))
+	if (report_exc(0, r & EXINFO_VALID ? r : 0, "SPKA 9 in the problem state with "
+		       "PSW-key-mask bits 0, 9 one raises nothing"))
 		report_eq(9, r, "SPKA 9 in the problem state sets PSW key 9");
 	lctlg(3, cr3);
 }

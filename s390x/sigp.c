@@ -205,11 +205,11 @@ static int restarts;
 /* The target's restart-new PSW while the test owns it: count, then lib's entry. */
 extern char restart_probe[];
 asm(".pushsection .text\n"
-    "restart_probe:\n\t"
-    "larl %r1,restarts\n\t"
-    "asi 0(%r1),1\n\t"
-    "jg secondary_entry\n"
-    ".popsection");
+	"restart_probe:\n\t"
+	"larl %r1,restarts\n\t"
+	"asi 0(%r1),1\n\t"
+	"jg secondary_entry\n"
+	".popsection");
 
 static void restart(void)
 {
@@ -288,7 +288,8 @@ static void signals(void)
 		send_and_check(SIGP_COND_EMERGENCY_SIGNAL, EXT_EMERGENCY,
 			       "conditional emergency signal (target waiting)");
 	else
-		report_skip("no sense-running-status facility (9): no conditional emergency signal");
+		report_skip("no sense-running-status facility (9): no conditional emergency "
+			    "signal");
 	install_int_handler(INT_EXT, old);
 }
 

@@ -193,7 +193,8 @@ static void tprot_dat(void)
 		report_abort("cannot map %#lx", ALIAS);
 	report_eq(1, tprot(ALIAS, 0), "TPROT of a DAT-protected page: fetch only (cc 1)");
 	pt_unmap(ALIAS, PAGE_SIZE);
-	report_eq(3, tprot(ALIAS, 0), "TPROT of an unmapped page: translation not available (cc 3)");
+	report_eq(3, tprot(ALIAS, 0),
+		  "TPROT of an unmapped page: translation not available (cc 3)");
 }
 
 /* A fetch and a store with PSW key @key against the page: 'F' fetch only, 'S' both, '-' neither. */

@@ -89,7 +89,7 @@ handler_t install_exception_handler(unsigned int code, handler_t fn)
 handler_t install_int_handler(unsigned int class, handler_t fn)
 {
 	if (class > INT_IO || class == INT_PGM)
-		report_abort("install_int_handler: class %u is not one of INT_EXT ... INT_IO", class);
+		report_abort("install_int_handler: class %u is no INT_EXT ... INT_IO", class);
 	return __atomic_exchange_n(&class_handlers[class], fn, __ATOMIC_SEQ_CST);
 }
 
