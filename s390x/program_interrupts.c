@@ -349,14 +349,14 @@ static void low_address(void)
 {
 	static const uintptr_t addrs[] = { 0x100, 0x1f8, 0x1000, 0x11f8 };
 
-	ctl_set_bits(0, CR0_LOW_ADDR_PROT);
+	low_address_protection(true);
 	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++)
 		report_exc(EXINFO(PGM_PROTECTION, 3), store_real(addrs[i]),
 			   "STG to real %#lx with low-address protection is a protection "
 			   "exception, ILC 3", addrs[i]);
 	report_exc(0, store_real(0x200), "STG to real 0x200 (past 511) raises nothing");
 	report_exc(0, store_real(0x1200), "STG to real 0x1200 (past 4607) raises nothing");
-	ctl_clear_bits(0, CR0_LOW_ADDR_PROT);
+	low_address_protection(false);
 	report_exc(0, store_real(0x100),
 		   "STG to real 0x100 without low-address protection raises nothing");
 }

@@ -55,6 +55,19 @@
 
 #define ctl_set_bits(cr, bits)		lctlg(cr, stctg(cr) | (bits))
 #define ctl_clear_bits(cr, bits)	lctlg(cr, stctg(cr) & ~(uint64_t)(bits))
+
+/*
+ * Low-address protection (PoP 3.4.4) on or off for this CPU: stores to
+ * effective addresses 0-511 and 4096-4607 are protection exceptions while
+ * it is on. lib leaves it off; the interruption stubs work either way.
+ */
+static inline void low_address_protection(bool on)
+{
+	if (on)
+		ctl_set_bits(0, CR0_LOW_ADDR_PROT);
+	else
+		ctl_clear_bits(0, CR0_LOW_ADDR_PROT);
+}
 #endif
 
 #endif
