@@ -253,16 +253,6 @@ static const char *need_level3(void)
 	return current_level() >= 3 ? NULL : "configuration level below 3: no 3.2.2";
 }
 
-static const char *arg_value(const char *key)
-{
-	size_t len = strlen(key);
-
-	for (int i = 1; i < __argc; i++)
-		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
-			return __argv[i] + len + 1;
-	return NULL;
-}
-
 static void sysib_322(void)
 {
 	const char *smp = arg_value("smp");

@@ -167,16 +167,6 @@ static void commands(void)
 		    "read SCP info forced: normal read completion");
 }
 
-static const char *arg_value(const char *key)
-{
-	size_t len = strlen(key);
-
-	for (int i = 1; i < __argc; i++)
-		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
-			return __argv[i] + len + 1;
-	return NULL;
-}
-
 /* Read SCP info's contents: CPUs, this CPU among them, memory, the service signal. */
 static void info_contents(void)
 {
