@@ -222,18 +222,24 @@ static void clock_comparator_past(void)
 	ckc_cleanup(CR0_CLOCK_COMP);
 }
 
+/*
+ * The count-down is read from an hour so that no descheduling of the vCPU lets the timer go
+ * negative in between; the interruption is timed from a clock read before SPT (the timer
+ * reaches zero 10 ms after SPT at the earliest).
+ */
 static void cpu_timer(void)
 {
+	const int64_t hour = 3600000 * (int64_t)MS;
 	int64_t a, b;
 	uint64_t start;
 
 	ckc_setup(CR0_CPU_TIMER);
-	set_cpu_timer(10 * MS);
-	start = get_clock();
+	set_cpu_timer(hour);
 	a = get_cpu_timer();
 	b = get_cpu_timer();
-	report(a <= 10 * (int64_t)MS && b <= a, "STPT after SPT of 10 ms counts down (%ld, %ld)",
-	       a, b);
+	report(a <= hour && b <= a && b > 0, "STPT after SPT of 1 h counts down (%ld, %ld)", a, b);
+	start = get_clock();
+	set_cpu_timer(10 * MS);
 	wait_ext(start + 1000 * MS);
 	report_eq(1, ext_count, "the CPU timer going negative raises one external interruption");
 	report_eq_x(EXT_CPU_TIMER, ext_code, "its code is 0x1005 (CPU timer)");
