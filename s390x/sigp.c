@@ -88,6 +88,16 @@ static void restart_target(void)
 		report_abort("cannot give CPU %d back to lib", target());
 }
 
+/*
+ * STOP takes effect when the target next checks for interruptions (PoP 4.9): poll SENSE until
+ * it says stopped, for 1 s at most (a TCG vCPU thread may wait that long to be scheduled).
+ */
+static void wait_stopped(void)
+{
+	for (int t = 0; t < 10000 && order(target_addr(), SIGP_SENSE, 0).cc == 0; t++)
+		udelay(100);
+}
+
 static void sense(void)
 {
 	check(order(stap(), SIGP_SENSE, 0), 0, 0, "SENSE of this CPU: accepted, no status");
@@ -120,8 +130,7 @@ static void stop_start(void)
 	check(order(target_addr(), SIGP_SENSE, 0), 0, 0, "after START, SENSE: operating");
 	check(order(target_addr(), SIGP_START, 0), 0, 0, "START of an operating CPU: accepted");
 	check(order(target_addr(), SIGP_STOP, 0), 0, 0, "STOP of an operating CPU: accepted");
-	for (int t = 0; t < 1000 && order(target_addr(), SIGP_SENSE, 0).cc == 0; t++)
-		udelay(100);
+	wait_stopped();
 	check(order(target_addr(), SIGP_SENSE, 0), 1, SIGP_STATUS_STOPPED,
 	      "after STOP, SENSE: stopped");
 	restart_target();
@@ -141,8 +150,7 @@ static void store_status(void)
 	memset((void *)ss, 0xaa, sizeof(*ss));
 	r = order(target_addr(), SIGP_STOP_AND_STORE_STATUS, 0);
 	check(r, 0, 0, "STOP AND STORE STATUS of an operating CPU: accepted");
-	for (int t = 0; t < 1000 && order(target_addr(), SIGP_SENSE, 0).cc == 0; t++)
-		udelay(100);
+	wait_stopped();
 	smp_cpu_offline(target());
 	report_eq_x(lc, ss->prefix, "the status stored at prefix + 0x1200 holds the prefix");
 	report_eq_x(CR0_RESET | CR0_EMERGENCY_SIGNAL, ss->crs[0] & 0xffffffff,
