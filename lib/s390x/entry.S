@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interruption entry (PoP 6.3 "Interruption Action"): each class's new PSW
- * (64-bit, DAT off, every interruption masked: lowcore.c) points at its stub
+ * (64-bit, DAT off, every interruption masked: setup.c) points at its stub
  * here. A stub saves the 16 registers in the class's lowcore save area,
  * builds struct ex_regs below the interrupted r15 (registers, old PSW, the
  * interruption information of 0x80-0xc7, the class), calls

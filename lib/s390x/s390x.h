@@ -18,7 +18,7 @@ uint64_t s390x_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, uintptr_t sp, 
 			  uintptr_t *ksp);
 extern char s390x_user_return[];
 
-/* lowcore.c: the new PSWs and port words of a lowcore at absolute @base. */
+/* setup.c: the new PSWs and port words of a lowcore at absolute @base. */
 void lowcore_init(uintptr_t base, int cpu, uintptr_t stack_top);
 /* CR0 and CR14 as the port runs every CPU (external-interruption subclasses). */
 void cpu_cr_init(void);
@@ -44,7 +44,7 @@ void mmu_cpu_init(void);
 void smp_discover(void);
 void smp_boot_secondaries(void);
 
-/* facility.c: STFLE once at boot. */
+/* cpu.c: STFLE once at boot. */
 void facilities_init(void);
 
 #endif
