@@ -29,16 +29,6 @@
 #include "vm.h"
 #include "selftest.h"
 
-static const char *arg_value(const char *key)
-{
-	size_t len = strlen(key);
-
-	for (int i = 1; i < __argc; i++)
-		if (!strncmp(__argv[i], key, len) && __argv[i][len] == '=')
-			return __argv[i] + len + 1;
-	return NULL;
-}
-
 void args(void)
 {
 	const char *q = arg_value("quoted");

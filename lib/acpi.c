@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI table walking, arch-neutral: the port finds the RSDP (x86: the BIOS
- * areas; arm64: the UEFI or DT pointer) and lib does the rest.
+ * areas; arm64: the UEFI or DT pointer) and lib does the rest. Every
+ * multi-byte field is little-endian (ACPI 6.5, 5.2), read as such.
  */
 #include "acpi.h"
+#include "endian.h"
 
 static bool sum_ok(const void *p, size_t len)
 {
@@ -19,14 +21,14 @@ bool acpi_rsdp_valid(const struct acpi_rsdp *rsdp)
 {
 	if (memcmp(rsdp->sig, "RSD PTR ", 8) || !sum_ok(rsdp, 20))
 		return false;
-	return rsdp->revision < 2 || sum_ok(rsdp, rsdp->length);
+	return rsdp->revision < 2 || sum_ok(rsdp, le32_to_cpu(rsdp->length));
 }
 
 static const struct acpi_header *checked(uintptr_t addr, const char *sig)
 {
 	const struct acpi_header *h = (const void *)addr;
 
-	if (!addr || memcmp(h->sig, sig, 4) || !sum_ok(h, h->length))
+	if (!addr || memcmp(h->sig, sig, 4) || !sum_ok(h, le32_to_cpu(h->length)))
 		return NULL;
 	return h;
 }
@@ -37,22 +39,20 @@ const struct acpi_header *acpi_find_table(const struct acpi_rsdp *rsdp, const ch
 	size_t esize, n;
 
 	if (rsdp->revision >= 2 && rsdp->xsdt) {
-		root = checked(rsdp->xsdt, "XSDT");
+		root = checked(le64_to_cpu(rsdp->xsdt), "XSDT");
 		esize = 8;
 	} else {
-		root = checked(rsdp->rsdt, "RSDT");
+		root = checked(le32_to_cpu(rsdp->rsdt), "RSDT");
 		esize = 4;
 	}
 	if (!root)
 		return NULL;
-	n = (root->length - sizeof(*root)) / esize;
+	n = (le32_to_cpu(root->length) - sizeof(*root)) / esize;
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *e = (const uint8_t *)(root + 1) + i * esize;
-		uint64_t addr = 0;
-		const struct acpi_header *t;
+		/* XSDT entries are unaligned: the header is 36 bytes. */
+		const struct acpi_header *t = checked(load_le(e, esize), sig);
 
-		memcpy(&addr, e, esize);
-		t = checked(addr, sig);
 		if (t)
 			return t;
 	}
@@ -70,7 +70,7 @@ int acpi_madt_foreach(const struct acpi_rsdp *rsdp,
 		return -1;
 	/* Header, then the local APIC address and flags (8 bytes). */
 	p = (const uint8_t *)(madt + 1) + 8;
-	end = (const uint8_t *)madt + madt->length;
+	end = (const uint8_t *)madt + le32_to_cpu(madt->length);
 	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
 		fn((const struct madt_entry *)p, data);
 		p += p[1];

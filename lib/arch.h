@@ -54,6 +54,16 @@ char *arch_exinfo_str(exinfo_t ex, char *buf, size_t len);
  */
 void __noreturn arch_abort_trap(void);
 
+/*
+ * One step of a backtrace (lib/setup.c): from the frame @fp of a function,
+ * return its caller's frame and put in *@ret the address the function
+ * returns to, or 0 when there is none to trust. lib has checked that @fp is
+ * 8-byte aligned RAM above page 0. x86_64 and arm64: [fp] is the caller's
+ * frame, [fp + 8] the return address; s390x: the back chain, and the caller's
+ * frame holds the saved r14.
+ */
+uintptr_t arch_frame_caller(uintptr_t fp, uintptr_t *ret);
+
 /* Dump the register state of an unexpected exception frame. */
 struct ex_regs;
 void arch_dump_regs(const struct ex_regs *regs);

@@ -90,12 +90,23 @@ void setup_args_env(const char *cmdline, const char *env, size_t env_len)
 		argv_store[0] = (char *)getenv("HVPROBE_TEST");
 }
 
-const char *getenv(const char *name)
+/* The value of the first "@name=value" among the @n words of @list (n < 0: NULL-ended). */
+static const char *lookup(char *const *list, int n, const char *name)
 {
 	size_t len = strlen(name);
 
-	for (char **e = environ; e && *e; e++)
-		if (!strncmp(*e, name, len) && (*e)[len] == '=')
-			return *e + len + 1;
+	for (int i = 0; list && (n < 0 ? list[i] != NULL : i < n); i++)
+		if (!strncmp(list[i], name, len) && list[i][len] == '=')
+			return list[i] + len + 1;
 	return NULL;
+}
+
+const char *getenv(const char *name)
+{
+	return lookup(environ, -1, name);
+}
+
+const char *arg_value(const char *key)
+{
+	return __argc > 1 ? lookup(__argv + 1, __argc - 1, key) : NULL;
 }

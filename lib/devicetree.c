@@ -8,6 +8,7 @@
  * walk early instead of running off into memory.
  */
 #include "devicetree.h"
+#include "endian.h"
 #include "setup.h"
 
 #define FDT_BEGIN_NODE	1
@@ -25,9 +26,10 @@ enum { H_MAGIC, H_TOTALSIZE, H_OFF_STRUCT, H_OFF_STRINGS, H_OFF_RSVMAP, H_VERSIO
 static const uint8_t *blob;
 static uint32_t total_size, struct_off, struct_size, strings_off, strings_size, rsvmap_off;
 
+/* One aligned 32-bit load (the blob may be Device memory), then the byte order. */
 static uint32_t be32(const void *p)
 {
-	return __builtin_bswap32(*(const uint32_t *)p);
+	return be32_to_cpu(*(const uint32_t *)p);
 }
 
 static uint32_t header(int field)

@@ -9,7 +9,9 @@
  * just past the block.
  *
  * The port's header defines ARCH_EXINFO_REG (x86_64: "r15", arm64: "x28")
- * and includes this file; tests include the port's header.
+ * and, when its fixups need one, ARCH_ASM_TRY_TAIL (code ending every
+ * block, run after the fixup too: s390x's NOP), then includes this file;
+ * tests include the port's header.
  */
 #ifndef LIB_EXTABLE_H
 #define LIB_EXTABLE_H
@@ -39,8 +41,12 @@ uintptr_t extable_find(uintptr_t ip);
 	".pushsection .extable, \"a\"\n\t.balign 8\n\t"			\
 	".quad " #from ", " #to "\n\t.popsection\n\t"
 
+#ifndef ARCH_ASM_TRY_TAIL
+#define ARCH_ASM_TRY_TAIL	""
+#endif
+
 /* @insn (a string of one or more instructions) whose first one may fault. */
-#define ASM_TRY(insn)	"1: " insn "\n2:\n\t" ASM_EXTABLE(1b, 2b)
+#define ASM_TRY(insn)	"1: " insn "\n2:\n\t" ARCH_ASM_TRY_TAIL ASM_EXTABLE(1b, 2b)
 
 /*
  * The exinfo result of an ASM_TRY block: 0 before, the exception after.

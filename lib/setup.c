@@ -47,8 +47,7 @@ void lib_run_main(void)
 }
 
 /*
- * Frames are linked as [fp] = caller's fp, [fp + 8] = return address
- * (x86_64 and arm64 frame records alike). The line is built first and
+ * The port walks one frame at a time (arch_frame_caller()). The line is built first and
  * printed with one printf, which the console writes whole: no other CPU's
  * output lands inside it, and a crash cannot leave half of it unwritten.
  */
@@ -58,12 +57,14 @@ void backtrace_print(uintptr_t ip, uintptr_t fp)
 	int n = snprintf(line, sizeof(line), "Backtrace: %#lx", (unsigned long)ip);
 
 	for (int i = 0; i < 16; i++) {
-		uintptr_t *frame = (uintptr_t *)fp;
+		uintptr_t ret;
 
-		if (fp < 0x1000 || fp >= phys_mem_end || fp & 7 || !frame[1])
+		if (fp < 0x1000 || fp >= phys_mem_end || fp & 7)
 			break;
-		n += snprintf(line + n, sizeof(line) - n, " %#lx", (unsigned long)frame[1]);
-		fp = frame[0];
+		fp = arch_frame_caller(fp, &ret);
+		if (!ret)
+			break;
+		n += snprintf(line + n, sizeof(line) - n, " %#lx", (unsigned long)ret);
 	}
 	printf("%s\n", line);
 }

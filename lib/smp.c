@@ -95,9 +95,9 @@ int cpumask_weight(const struct cpumask *m)
 	return w;
 }
 
-void smp_kick_received(int cpu)
+bool smp_kick_received(int cpu)
 {
-	cas(&sleepers[cpu].state, KICKED, AWAKE);
+	return cas(&sleepers[cpu].state, KICKED, AWAKE);
 }
 
 /* K2: wake @cpu if it sleeps; the caller made its condition true first. */

@@ -62,8 +62,11 @@ bool smp_cpu_is_online(int cpu);
 void __noreturn smp_idle_loop(int cpu);
 /*
  * For ports: @cpu took a kick of arch_cpu_kick() (from its handler, or for
- * @cpu when the kick is no interrupt). Safe in interrupt context.
+ * @cpu when the kick is no interrupt). Safe in interrupt context. Returns
+ * whether a kick was on its way to @cpu: a port whose kick shares its
+ * interruption with tests (s390x: the emergency signal) hands it to the
+ * test's handler otherwise.
  */
-void smp_kick_received(int cpu);
+bool smp_kick_received(int cpu);
 
 #endif

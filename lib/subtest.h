@@ -44,6 +44,8 @@ extern int __argc;
 extern char **__argv;
 extern char **environ;
 const char *getenv(const char *name);
+/* The value of the test argument "@key=value" (argv[1] on), or NULL. */
+const char *arg_value(const char *key);
 
 int main(int argc, char **argv);
 

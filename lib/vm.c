@@ -96,7 +96,7 @@ static void split(uint64_t *pte, int level)
 
 	for (unsigned int i = 0; i < table_entries(level - 1); i++)
 		t[i] = arch_pte_leaf(base + i * level_size(level - 1), flags, level - 1);
-	*pte = arch_pte_table(t);
+	*pte = arch_pte_table(t, level);
 }
 
 /* The entry for @virt at @target level, creating tables and splitting leaves. */
@@ -109,8 +109,8 @@ static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
 
 		if (level == target)
 			return pte;
-		if (!arch_pte_present(*pte))
-			*pte = arch_pte_table(new_table(level - 1));
+		if (!arch_pte_present(*pte, level))
+			*pte = arch_pte_table(new_table(level - 1), level);
 		else if (arch_pte_is_leaf(*pte, level))
 			split(pte, level);
 		table = table_of(*pte);
@@ -141,7 +141,7 @@ static void set_leaf(pt_root_t root, uint64_t *pte, uint64_t leaf, uintptr_t vir
 	uint64_t old = *pte;
 
 	*pte = leaf;
-	if (level == 1 || !arch_pte_present(old) || arch_pte_is_leaf(old, level)) {
+	if (level == 1 || !arch_pte_present(old, level) || arch_pte_is_leaf(old, level)) {
 		flush(root, virt);
 		return;
 	}
@@ -177,7 +177,7 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 
 		w->pte = pte;
 		w->level = level;
-		if (!arch_pte_present(*pte))
+		if (!arch_pte_present(*pte, level))
 			return -1;
 		if (arch_pte_is_leaf(*pte, level)) {
 			uint64_t mask = level_size(level) - 1;
@@ -208,7 +208,7 @@ static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
 		struct pt_walk w;
 
 		if (pte && virt % level_size(2)) {
-			if (!arch_pte_present(*++pte))
+			if (!arch_pte_present(*++pte, 1))
 				return -1;
 		} else {
 			if (pt_root_walk(root, virt, &w))
@@ -254,7 +254,7 @@ pt_root_t pt_root_alloc(void)
 static void free_tables(uint64_t *table, int level)
 {
 	for (unsigned int i = 0; i < table_entries(level) && level > 1; i++)
-		if (arch_pte_present(table[i]) && !arch_pte_is_leaf(table[i], level))
+		if (arch_pte_present(table[i], level) && !arch_pte_is_leaf(table[i], level))
 			free_tables(table_of(table[i]), level - 1);
 	/* Tables from a port's static boot pool are not the allocator's to take back. */
 	if (page_alloc_owns(table))

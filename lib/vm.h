@@ -8,7 +8,10 @@
  *
  * Levels count up from the leaf, whatever the architecture calls them:
  * 1 = the 4 KiB page table; on x86_64 and arm64 2 = 2 MiB, 3 = 1 GiB and
- * 4 = 512 GiB (the root).
+ * 4 = 512 GiB (the root); on s390x 2 = 1 MiB (segment), 3 = 2 GiB (region
+ * third), 4 and 5 the region-second and region-first tables (the root).
+ * A table of more than 4 KiB (s390x: 2048 entries) takes naturally aligned
+ * pages from the page allocator.
  */
 #ifndef LIB_VM_H
 #define LIB_VM_H
@@ -68,7 +71,7 @@ int pt_protect(uintptr_t virt, size_t size, unsigned int flags);
 
 struct pt_walk {
 	bool present;
-	int level;		/* 1 = 4 KiB leaf, 2 = 2 MiB, 3 = 1 GiB (x86, arm64) */
+	int level;		/* 1 = 4 KiB leaf, 2 = 2 MiB, 3 = 1 GiB (x86, arm64), ... */
 	uint64_t *pte;		/* the leaf (or the non-present entry) */
 	uint64_t phys;		/* translated address when present */
 	unsigned int flags;	/* PT_* of the leaf */
@@ -116,14 +119,19 @@ void pt_set_table_alloc(void *(*fn)(void));
 
 /* The port's side, used only by lib/vm.c. */
 const struct pt_geometry *arch_pt_geometry(void);
-/* The value of an entry that maps nothing at @level (0 on x86 and arm64). */
+/*
+ * The value of an entry that maps nothing at @level (0 on x86 and arm64;
+ * s390x: the invalid bit, with the table type above level 1).
+ */
 uint64_t arch_pte_none(int level);
 uint64_t *arch_pt_root(void);
 bool arch_pt_leaf_ok(int level);	/* may a leaf live at @level (above 1)? */
-bool arch_pte_present(uint64_t pte);
+/* Whether the entry at @level maps something (s390x: the invalid bit differs per level). */
+bool arch_pte_present(uint64_t pte, int level);
 bool arch_pte_is_leaf(uint64_t pte, int level);	/* for a present entry */
 uint64_t arch_pte_addr(uint64_t pte);	/* the table or page it points to */
-uint64_t arch_pte_table(uint64_t *table);
+/* An entry at @level pointing at @table, a table of level @level - 1. */
+uint64_t arch_pte_table(uint64_t *table, int level);
 uint64_t arch_pte_leaf(uint64_t phys, unsigned int flags, int level);
 unsigned int arch_pte_flags(uint64_t pte);
 

@@ -72,7 +72,7 @@ bool arch_pt_leaf_ok(int level)
 	return level == 2 || level == 3;	/* 2 MiB and 1 GiB blocks (D8.3.1) */
 }
 
-bool arch_pte_present(uint64_t pte)
+bool arch_pte_present(uint64_t pte, int level)
 {
 	return pte & PTE_VALID;
 }
@@ -87,7 +87,7 @@ uint64_t arch_pte_addr(uint64_t pte)
 	return pte & PTE_ADDR;
 }
 
-uint64_t arch_pte_table(uint64_t *table)
+uint64_t arch_pte_table(uint64_t *table, int level)
 {
 	return (uintptr_t)table | PTE_TABLE | PTE_VALID;
 }

@@ -74,6 +74,15 @@ handler_t install_vector_handler(unsigned int type, handler_t fn)
 	return __atomic_exchange_n(&vector_handlers[type], fn, __ATOMIC_SEQ_CST);
 }
 
+/* Frame records: [fp] the caller's frame, [fp + 8] the return address. */
+uintptr_t arch_frame_caller(uintptr_t fp, uintptr_t *ret)
+{
+	const uintptr_t *frame = (const uintptr_t *)fp;
+
+	*ret = frame[1];
+	return frame[0];
+}
+
 void arch_dump_regs(const struct ex_regs *r)
 {
 	const uint64_t *x = r->regs;

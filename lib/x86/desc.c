@@ -148,6 +148,15 @@ void x86_cpu_init(int cpu)
 	asm volatile("ltr %w0" : : "r"(TSS_SEL));
 }
 
+/* Frame records: [fp] the caller's frame, [fp + 8] the return address. */
+uintptr_t arch_frame_caller(uintptr_t fp, uintptr_t *ret)
+{
+	const uintptr_t *frame = (const uintptr_t *)fp;
+
+	*ret = frame[1];
+	return frame[0];
+}
+
 void arch_dump_regs(const struct ex_regs *r)
 {
 	printf("rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n"

@@ -46,7 +46,7 @@ bool arch_pt_leaf_ok(int level)
 	return level == 2 || (level == 3 && this_cpu_has(X86_FEATURE_GBPAGES));
 }
 
-bool arch_pte_present(uint64_t pte)
+bool arch_pte_present(uint64_t pte, int level)
 {
 	return pte & PTE_P;
 }
@@ -61,7 +61,7 @@ uint64_t arch_pte_addr(uint64_t pte)
 	return pte & PTE_ADDR;
 }
 
-uint64_t arch_pte_table(uint64_t *table)
+uint64_t arch_pte_table(uint64_t *table, int level)
 {
 	return (uintptr_t)table | PTE_P | PTE_W | PTE_U;
 }

@@ -17,6 +17,14 @@
 #   crash_selftest_arm_secondary  the data abort on CPU 1, reported as such
 #   crash_selftest_arm_hang       spins with IRQs masked; killed by the stanza's timeout
 #   crash_selftest_arm_silent     reports no check and exits 0
+# s390x (s390x/crash_selftest.c):
+#   crash_selftest_s390x_exception  page-translation exception on page 0: FAIL line, EXIT 1
+#   crash_selftest_s390x_irq        a clock-comparator interruption nobody handles
+#   crash_selftest_s390x_secondary  the same exception on CPU 1, reported as such
+#   crash_selftest_s390x_recursive  a faulting program-check handler: lib's disabled wait,
+#                                   which QEMU reports as a guest crash with the PSW
+#   crash_selftest_s390x_hang       spins with interruptions masked; killed by the timeout
+#   crash_selftest_s390x_silent     reports no check and exits 0
 # Each reason is an extended regular expression. A crash_selftest stanza of the arch that is
 # not listed here is an error too. Arguments go to run_tests.sh (--vmm bochs). Honours ACCEL,
 # QEMU and the other variables of run_tests.sh. Exit status 0 iff all are reported as expected.
@@ -47,6 +55,16 @@ arm64)
 		[crash_selftest_arm_secondary]='unexpected exception ESR\.EC=0x25 .* on CPU 1\b'
 		[crash_selftest_arm_hang]="timeout"
 		[crash_selftest_arm_silent]="no checks reported"
+	)
+	;;
+s390x)
+	want=(
+		[crash_selftest_s390x_exception]='unexpected program interruption PIC 0x0011 \(page'
+		[crash_selftest_s390x_irq]='unexpected external interruption code 0x1004\b'
+		[crash_selftest_s390x_secondary]='unexpected program interruption PIC 0x0011 .* 1\b'
+		[crash_selftest_s390x_recursive]='on CPU 0: disabled-wait \(PSW \S+ 0x0+ee0\)'
+		[crash_selftest_s390x_hang]="timeout"
+		[crash_selftest_s390x_silent]="no checks reported"
 	)
 	;;
 *)

@@ -23,9 +23,23 @@ static struct builder b;
 static uint64_t blob_store[BLOB_SIZE / 8];
 static uint8_t *const blob = (uint8_t *)blob_store;
 
+/* @v as the blob holds it, big-endian, whatever the host's byte order. */
 static uint32_t be(uint32_t v)
 {
-	return __builtin_bswap32(v);
+	uint8_t bytes[4] = { v >> 24, v >> 16, v >> 8, v };
+	uint32_t r;
+
+	memcpy(&r, bytes, 4);
+	return r;
+}
+
+static uint64_t be64(uint64_t v)
+{
+	uint32_t halves[2] = { be(v >> 32), be(v) };
+	uint64_t r;
+
+	memcpy(&r, halves, 8);
+	return r;
 }
 
 static void put(uint32_t token)
@@ -98,7 +112,7 @@ static uint32_t finish(void)
 {
 	uint32_t *h = (uint32_t *)blob, off_rsv = 40, off_st = 72;
 	uint32_t st_size = 4 * (b.nst + 1), off_str = off_st + st_size;
-	uint64_t rsv[4] = { __builtin_bswap64(0x40000000), __builtin_bswap64(0x1000), 0, 0 };
+	uint64_t rsv[4] = { be64(0x40000000), be64(0x1000), 0, 0 };
 
 	put(9);
 	memset(blob, 0, BLOB_SIZE);

@@ -59,6 +59,12 @@ void arch_dump_regs(const struct ex_regs *regs)
 {
 }
 
+uintptr_t arch_frame_caller(uintptr_t fp, uintptr_t *ret)
+{
+	*ret = 0;
+	return 0;
+}
+
 void arch_exit(int status)
 {
 	abort();

@@ -420,6 +420,13 @@ static void test_env(void)
 		CHECK(n == 6, "environ holds the 6 KEY=VALUE lines, has %d", n);
 	}
 	CHECK(__argc == 3 && !strcmp(__argv[0], "hvprobe"), "argv[0] defaults to \"hvprobe\"");
+	__argc = 0;
+	setup_args_env("prog x=1 y key=two=2 x=3", blob, sizeof(blob) - 1);
+	CHECK(arg_value("x") && !strcmp(arg_value("x"), "1"), "arg_value: the first x= wins");
+	CHECK(arg_value("key") && !strcmp(arg_value("key"), "two=2"),
+	      "arg_value: the value keeps its '='");
+	CHECK(!arg_value("y") && !arg_value("prog") && !arg_value("z"),
+	      "arg_value: words without '=' and absent keys are NULL");
 
 	/* HVPROBE_TEST names the test in argv[0] */
 	__argc = 0;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * lib/vm.c on the host, over a made-up port whose entries look like
- * neither x86 nor arm64 (present bit 0, "table" bit 1 above level 1 and
- * "page" bit 1 at level 1, flags in bits 56-60), so lib/vm.c can only work
- * through the arch_pte_* hooks. Tables are host pages; leaves map
- * made-up physical addresses that are never touched.
+ * lib/vm.c on the host, over a made-up port whose entries look like no
+ * real one (present bit level - 1, "table" bit 8 above level 1 and "page"
+ * bit 8 at level 1, flags in bits 56-60), so lib/vm.c can only work through
+ * the arch_pte_* hooks and must hand them the right level; in two shapes,
+ * x86_64's (four levels of 512 entries) and s390x's (five levels, tables of
+ * 2048 entries in four naturally aligned pages, page tables of 256).
+ * Tables are host memory; leaves map made-up physical addresses that are
+ * never touched.
  *
  * Thousands of random map/unmap/protect operations on several roots are
  * replayed against a model (the last operation covering an address decides
@@ -21,28 +24,46 @@
 #include "vm.h"
 #include "unrename.h"
 
-/* ---- the made-up port ---- */
+/* ---- the made-up port, in two shapes ---- */
 
-#define F_PRESENT	1ULL
-#define F_TABLE_PAGE	2ULL
-#define F_SHIFT		56
-#define ADDR_MASK	0x00fffffffffff000ULL
+/*
+ * An entry at level L is present when its bit L - 1 is set, so that a level
+ * lib/vm.c gets wrong in arch_pte_present() or arch_pte_table() shows up;
+ * "table" bit 8 above level 1 and "page" bit 8 at level 1.
+ */
+#define F_PRESENT(level)	(1ULL << ((level) - 1))
+#define F_TABLE_PAGE		(1ULL << 8)
+#define F_SHIFT			56
+#define ADDR_MASK		0x00fffffffffff000ULL
 
-static bool leaf_1g = true;
+static bool leaf_1g = true;	/* a leaf at level 3 allowed (1 GiB, or 2 GiB in SHAPE_S390X) */
 static uint64_t *live_root;
 static unsigned long flushes, flushes_outside;
 static uintptr_t flush_lo, flush_hi;
 
 /* x86_64's shape: four levels of 512 entries. */
-static const struct pt_geometry geometry = {
+static const struct pt_geometry shape_x86 = {
 	.levels = 4,
 	.shift = { 0, 12, 21, 30, 39 },
 	.entries = { 0, 512, 512, 512, 512 },
 };
 
+/*
+ * s390x's: five levels, page tables of 256 entries (2 KiB: one page each),
+ * the others of 2048 (16 KiB: four pages, naturally aligned); leaves of
+ * 1 MiB (level 2) and 2 GiB (level 3).
+ */
+static const struct pt_geometry shape_s390x = {
+	.levels = 5,
+	.shift = { 0, 12, 20, 31, 42, 53 },
+	.entries = { 0, 256, 2048, 2048, 2048, 2048 },
+};
+
+static const struct pt_geometry *shape = &shape_x86;
+
 const struct pt_geometry *arch_pt_geometry(void)
 {
-	return &geometry;
+	return shape;
 }
 
 /* Not 0, so that a table lib/vm.c forgot to fill shows up as garbage entries. */
@@ -63,9 +84,9 @@ bool arch_pt_leaf_ok(int level)
 	return level == 2 || (level == 3 && leaf_1g);
 }
 
-bool arch_pte_present(uint64_t pte)
+bool arch_pte_present(uint64_t pte, int level)
 {
-	return pte & F_PRESENT;
+	return pte & F_PRESENT(level);
 }
 
 bool arch_pte_is_leaf(uint64_t pte, int level)
@@ -78,14 +99,23 @@ uint64_t arch_pte_addr(uint64_t pte)
 	return pte & ADDR_MASK;
 }
 
-uint64_t arch_pte_table(uint64_t *table)
+static unsigned int table_order_of(const void *p);
+static unsigned long bad_table_sizes;
+
+/* @table must be as large as a table of level - 1 needs (at least a page). */
+uint64_t arch_pte_table(uint64_t *table, int level)
 {
-	return (uintptr_t)table | F_PRESENT | F_TABLE_PAGE;
+	size_t bytes = shape->entries[level - 1] * sizeof(uint64_t);
+
+	if ((4096UL << table_order_of(table)) < (bytes < 4096 ? 4096 : bytes))
+		bad_table_sizes++;
+	return (uintptr_t)table | F_PRESENT(level) | F_TABLE_PAGE;
 }
 
 uint64_t arch_pte_leaf(uint64_t phys, unsigned int flags, int level)
 {
-	return phys | F_PRESENT | (level == 1 ? F_TABLE_PAGE : 0) | (uint64_t)flags << F_SHIFT;
+	return phys | F_PRESENT(level) | (level == 1 ? F_TABLE_PAGE : 0) |
+	       (uint64_t)flags << F_SHIFT;
 }
 
 unsigned int arch_pte_flags(uint64_t pte)
@@ -100,13 +130,18 @@ void pt_flush(uintptr_t virt)
 		flushes_outside++;
 }
 
-/* ---- pages for tables, counted: a set of live pages (open addressing) ---- */
+/* The leaf sizes at levels 2 and 3 (x86: 2 MiB, 1 GiB; s390x: 1 MiB, 2 GiB). */
+#define L2	(1ULL << shape->shift[2])
+#define L3	(1ULL << shape->shift[3])
+
+/* ---- pages for tables, counted: a set of live blocks (open addressing) ---- */
 
 #define SET_SLOTS	(1 << 17)
 #define MAX_TABLES	(SET_SLOTS / 2)
 #define TOMBSTONE	((void *)1)
 
 static void *live[SET_SLOTS];
+static unsigned char live_order[SET_SLOTS];
 static unsigned int nr_tables;
 static unsigned long bad_frees;
 
@@ -115,46 +150,57 @@ static size_t slot_of(const void *p)
 	return ((uintptr_t)p >> 12) * 0x9e3779b1u % SET_SLOTS;
 }
 
-/* Tables of 512 entries take one page (order 0); the page comes dirty. */
+static size_t find_slot(const void *p)
+{
+	for (size_t i = slot_of(p); live[i]; i = (i + 1) % SET_SLOTS)
+		if (live[i] == p)
+			return i;
+	return SET_SLOTS;
+}
+
+static unsigned int table_order_of(const void *p)
+{
+	size_t i = find_slot(p);
+
+	return i < SET_SLOTS ? live_order[i] : 0;
+}
+
+/* Blocks of 2^order pages aligned to their size, as lib's allocator gives; they come dirty. */
 void *alloc_pages(unsigned int order)
 {
+	size_t size = 4096UL << order, i;
 	void *p;
-	size_t i;
 
-	if (order || nr_tables == MAX_TABLES || posix_memalign(&p, 4096, 4096))
+	if (order > 4 || nr_tables == MAX_TABLES || posix_memalign(&p, size, size))
 		return NULL;
-	memset(p, 0xa5, 4096);
+	memset(p, 0xa5, size);
 	for (i = slot_of(p); live[i] && live[i] != TOMBSTONE; i = (i + 1) % SET_SLOTS)
 		;
 	live[i] = p;
+	live_order[i] = order;
 	nr_tables++;
 	return p;
 }
 
-/* Only a page this file handed out, once, with the order it was allocated with. */
+/* Only a block this file handed out, once, with the order it was allocated with. */
 void free_pages(void *p, unsigned int order)
 {
-	if (order)
+	size_t i = find_slot(p);
+
+	if (i == SET_SLOTS || live_order[i] != order) {
 		bad_frees++;
-	for (size_t i = slot_of(p); live[i]; i = (i + 1) % SET_SLOTS) {
-		if (live[i] == p) {
-			live[i] = TOMBSTONE;
-			free(p);
-			/* Empty again: drop the tombstones so lookups keep ending. */
-			if (!--nr_tables)
-				memset(live, 0, sizeof(live));
-			return;
-		}
+		return;
 	}
-	bad_frees++;
+	live[i] = TOMBSTONE;
+	free(p);
+	/* Empty again: drop the tombstones so lookups keep ending. */
+	if (!--nr_tables)
+		memset(live, 0, sizeof(live));
 }
 
 bool page_alloc_owns(const void *p)
 {
-	for (size_t i = slot_of(p); live[i]; i = (i + 1) % SET_SLOTS)
-		if (live[i] == p)
-			return true;
-	return false;
+	return find_slot(p) < SET_SLOTS;
 }
 
 static jmp_buf abort_jmp;
@@ -271,9 +317,9 @@ static uint64_t random_size(void)
 	case 0:
 		return 4096ULL * (1 + unit_below(16));
 	case 1:
-		return (2ULL << 20) * (1 + unit_below(4));
+		return L2 * (1 + unit_below(4));
 	case 2:
-		return (1ULL << 30) * (1 + unit_below(2));
+		return L3 * (1 + unit_below(2));
 	default:
 		return 4096ULL * (1 + unit_below(2048));
 	}
@@ -287,12 +333,12 @@ static uint64_t random_aligned(uint64_t size, uint64_t space)
 {
 	uint64_t align = 4096;
 
-	if (size >= (1ULL << 30))
-		align = 1ULL << 30;
-	else if (size >= (2ULL << 20))
-		align = 2ULL << 20;
+	if (size >= L3)
+		align = L3;
+	else if (size >= L2)
+		align = L2;
 	if (unit_below(4) == 0)
-		align = align > (2ULL << 20) || size > (64ULL << 20) ? 2ULL << 20 : 4096;
+		align = align > L2 || size > (64ULL << 20) ? L2 : 4096;
 	return (unit_rand() % (space / align)) * align;
 }
 
@@ -384,18 +430,18 @@ static void test_random(void)
 /* pt_map picks the largest leaf that alignment, size and the port allow. */
 static void test_levels(void)
 {
-	static const struct {
+	const struct {
 		uint64_t virt, phys, size;
 		bool only_4k, leaf_1g;
 		int level;
 	} cases[] = {
-		{ 1ULL << 30, 3ULL << 30, 1ULL << 30, false, true, 3 },
-		{ 1ULL << 30, 3ULL << 30, 1ULL << 30, false, false, 2 },
-		{ 1ULL << 30, 3ULL << 30, 1ULL << 30, true, true, 1 },
-		{ 1ULL << 30, (3ULL << 30) + (2 << 20), 1ULL << 30, false, true, 2 },
-		{ (1ULL << 30) + 4096, 4096, 2 << 20, false, true, 1 },
-		{ 2 << 20, 4 << 20, 2 << 20, false, true, 2 },
-		{ 2 << 20, 4 << 20, (2 << 20) - 4096, false, true, 1 },
+		{ L3, 3 * L3, L3, false, true, 3 },
+		{ L3, 3 * L3, L3, false, false, 2 },
+		{ L3, 3 * L3, L3, true, true, 1 },
+		{ L3, 3 * L3 + L2, L3, false, true, 2 },
+		{ L3 + 4096, 4096, L2, false, true, 1 },
+		{ L2, 2 * L2, L2, false, true, 2 },
+		{ L2, 2 * L2, L2 - 4096, false, true, 1 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -415,28 +461,29 @@ static void test_levels(void)
 }
 
 /* Changing one 4 KiB page of a 1 GiB leaf splits it down; the rest keeps its mapping. */
+/* Changing one 4 KiB page of a level-3 leaf splits it down; the rest keeps its mapping. */
 static void test_split(void)
 {
 	pt_root_t root = pt_root_alloc();
-	uint64_t g = 1ULL << 30, phys = 5ULL << 30;
+	uint64_t g = L3, phys = 5 * L3, page = g + 3 * L2 + 8192;
 	struct pt_walk w;
 	bool same = true;
 
 	pt_root_map(root, g, phys, g, PT_RWX, false);
-	CHECK(!pt_root_protect(root, g + (3 << 20) + 8192, 4096, PT_R), "protect one page");
+	CHECK(!pt_root_protect(root, page, 4096, PT_R), "protect one page");
 	for (uint64_t off = 0; off < g; off += 4096 * 97) {
 		pt_root_walk(root, g + off, &w);
 		same &= w.phys == phys + off && w.flags == PT_RWX;
 	}
 	CHECK(same, "every other page keeps its address and flags after the split");
-	pt_root_walk(root, g + (3 << 20) + 8192, &w);
-	CHECK(w.level == 1 && w.flags == PT_R && w.phys == phys + (3 << 20) + 8192,
+	pt_root_walk(root, page, &w);
+	CHECK(w.level == 1 && w.flags == PT_R && w.phys == phys + (page - g),
 	      "the protected page is a 4 KiB leaf with the new flags");
-	pt_root_walk(root, g + (5 << 20), &w);
-	CHECK(w.level == 2, "a 2 MiB piece away from the change stays a 2 MiB leaf (level %d)",
+	pt_root_walk(root, g + 5 * L2, &w);
+	CHECK(w.level == 2, "a level-2 piece away from the change stays a level-2 leaf (level %d)",
 	      w.level);
-	CHECK(!pt_root_unmap(root, g + (3 << 20) + 8192, 4096) &&
-	      pt_root_walk(root, g + (3 << 20) + 8192, &w) == -1 && !w.present,
+	CHECK(!pt_root_unmap(root, page, 4096) &&
+	      pt_root_walk(root, page, &w) == -1 && !w.present,
 	      "unmapping the page leaves it not present");
 	pt_root_free(root);
 	CHECK(!nr_tables, "split tables are freed with the root");
@@ -471,19 +518,20 @@ static void test_empty_entries(void)
 {
 	pt_root_t root = pt_root_alloc();
 	uint64_t *t = (uint64_t *)(uintptr_t)root;
+	int top = shape->levels;
 	unsigned int bad = 0;
 	struct pt_walk w;
 
-	for (int i = 0; i < 512; i++)
-		bad += t[i] != arch_pte_none(4);
-	CHECK(!bad, "a new root holds arch_pte_none(4) in every entry (%u differ)", bad);
-	pt_root_map(root, 0x200000, 0x200000, 4096, PT_RW, false);
-	CHECK(!pt_root_walk(root, 0x200000, &w) && w.level == 1, "the page is mapped at level 1");
+	for (int i = 0; i < shape->entries[top]; i++)
+		bad += t[i] != arch_pte_none(top);
+	CHECK(!bad, "a new root holds arch_pte_none(%d) in every entry (%u differ)", top, bad);
+	pt_root_map(root, L2, L2, 4096, PT_RW, false);
+	CHECK(!pt_root_walk(root, L2, &w) && w.level == 1, "the page is mapped at level 1");
 	bad = 0;
-	for (int i = 1; i < 512; i++)
+	for (int i = 1; i < shape->entries[1]; i++)
 		bad += w.pte[i] != arch_pte_none(1);
 	CHECK(!bad, "the new page table's other entries are arch_pte_none(1) (%u differ)", bad);
-	pt_root_unmap(root, 0x200000, 4096);
+	pt_root_unmap(root, L2, 4096);
 	CHECK(*w.pte == arch_pte_none(1), "an unmapped leaf is arch_pte_none(1), not %#llx",
 	      (unsigned long long)*w.pte);
 	pt_root_free(root);
@@ -502,20 +550,30 @@ static void *custom_alloc(void)
 	return alloc_pages(0);
 }
 
+/*
+ * Tables of at most 4 KiB come from the set allocator, larger ones from the
+ * page allocator: x86 takes 3 from it for a page in an empty root, s390x 1
+ * (its page table; the region and segment tables are 16 KiB).
+ */
 static void test_table_alloc(void)
 {
 	pt_root_t root = pt_root_alloc();
+	uint64_t top = 1ULL << shape->shift[shape->levels];
+	unsigned int small = 0;
 	bool aborted;
 
+	for (int level = 1; level < shape->levels; level++)
+		small += shape->entries[level] * sizeof(uint64_t) <= 4096;
+	custom_calls = 0;
 	pt_set_table_alloc(custom_alloc);
-	pt_root_map(root, 1ULL << 39, 0, 4096, PT_RW, false);
-	CHECK(custom_calls == 3, "a 4 KiB page in an empty root takes 3 tables from the set "
-	      "allocator, took %u", custom_calls);
+	pt_root_map(root, top, 0, 4096, PT_RW, false);
+	CHECK(custom_calls == small, "a 4 KiB page in an empty root takes %u tables from the set "
+	      "allocator, took %u", small, custom_calls);
 	pt_set_table_alloc(no_memory);
 	abort_armed = true;
 	aborted = setjmp(abort_jmp);
 	if (!aborted)
-		pt_root_map(root, 2ULL << 39, 0, 4096, PT_RW, false);
+		pt_root_map(root, 2 * top, 0, 4096, PT_RW, false);
 	abort_armed = false;
 	CHECK(aborted && strstr(abort_msg, "out of memory"),
 	      "a table allocator returning NULL reaches report_abort (\"%s\")", abort_msg);
@@ -525,11 +583,19 @@ static void test_table_alloc(void)
 
 int main(int argc, char **argv)
 {
-	test_random();
-	test_levels();
-	test_empty_entries();
-	test_split();
-	test_errors();
-	test_table_alloc();
+	static const struct pt_geometry *const shapes[] = { &shape_x86, &shape_s390x };
+
+	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+		shape = shapes[i];
+		bad_table_sizes = 0;
+		test_random();
+		test_levels();
+		test_empty_entries();
+		test_split();
+		test_errors();
+		test_table_alloc();
+		CHECK(!bad_table_sizes, "%s shape: %lu tables smaller than their level needs",
+		      i ? "s390x" : "x86", bad_table_sizes);
+	}
 	return unit_summary("unit-vm");
 }

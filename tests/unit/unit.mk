@@ -14,7 +14,7 @@ HOSTCC ?= cc
 
 BUILD_UNIT := tests/unit
 UNIT_SRC := $(SRCDIR)/tests/unit
-UNIT_TESTS := printf string glob alloc subtest devicetree report extable vm setup
+UNIT_TESTS := printf string glob alloc subtest devicetree report extable vm setup acpi
 UNIT_BINS := $(addprefix $(BUILD_UNIT)/unit-,$(UNIT_TESTS))
 
 # Which lib/ objects each test links with.
@@ -25,6 +25,7 @@ UNIT_LIBS_alloc := alloc string
 # The report/SMP calls of subtest.c are stubs in test-subtest.c.
 UNIT_LIBS_subtest := subtest argv glob string
 UNIT_LIBS_devicetree := devicetree string
+UNIT_LIBS_acpi := acpi string
 UNIT_LIBS_report := report argv glob string printf
 UNIT_LIBS_extable := extable
 UNIT_LIBS_vm := vm string
@@ -55,7 +56,7 @@ $(BUILD_UNIT)/lib-setup.o: UNIT_LIB_CFLAGS += -Dexit=hv_exit -Dmain=hv_main
 
 UNIT_OBJS := $(addprefix $(BUILD_UNIT)/test-,$(addsuffix .o,$(UNIT_TESTS))) \
 	$(addprefix $(BUILD_UNIT)/lib-,$(addsuffix .o,printf string glob alloc subtest argv \
-	devicetree report extable vm setup))
+	devicetree report extable vm setup acpi))
 
 $(BUILD_UNIT)/lib-%.o: $(SRCDIR)/lib/%.c $(UNIT_HDRS)
 	@mkdir -p $(@D)
