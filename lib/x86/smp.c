@@ -72,11 +72,18 @@ static const struct acpi_rsdp *find_rsdp(void)
 	return NULL;
 }
 
+static const struct acpi_rsdp *rsdp;
+
+const struct acpi_rsdp *x86_acpi_rsdp(void)
+{
+	return rsdp;
+}
+
 int x86_acpi_cpus(uint32_t *ids, int max)
 {
-	const struct acpi_rsdp *rsdp = find_rsdp();
 	struct cpu_list l = { ids, 0, max };
 
+	rsdp = find_rsdp();
 	if (!rsdp)
 		report_abort("no ACPI RSDP: cannot discover CPUs");
 	if (acpi_madt_foreach(rsdp, madt_cpu, &l) < 0)
