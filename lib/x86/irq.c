@@ -26,7 +26,7 @@ static int8_t slot_of[256];	/* slot index + 1, 0 when not installed */
 static uint64_t irq_seq;
 /* Per CPU: the vector irq_wait() gave up on and the state it saw, for report_irq(). */
 static char timeout_state[MAX_CPUS][96];
-static int timeout_vec[MAX_CPUS];
+static int timeout_vec[MAX_CPUS];	/* -1: any vector (a listener's state) */
 
 static struct irq_slot *slot(int vec)
 {
@@ -222,6 +222,56 @@ void irq_settle(unsigned long us)
 		irq_disable();
 }
 
+static bool listen_stop;
+static struct cpumask listening;
+
+static void listen_job(void *unused)
+{
+	int cpu = smp_id();
+
+	while (!__atomic_load_n(&listen_stop, __ATOMIC_SEQ_CST)) {
+		safe_halt();
+		irq_disable();
+	}
+	irq_state_str(timeout_state[cpu], sizeof(timeout_state[cpu]));
+	timeout_vec[cpu] = -1;
+	cpumask_clear(&listening, cpu);
+}
+
+void irq_listen_start(int skip)
+{
+	int self = smp_id();
+
+	__atomic_store_n(&listen_stop, false, __ATOMIC_SEQ_CST);
+	for (int cpu = 0; cpu < cpu_count(); cpu++) {
+		if (cpu == self || cpu == skip)
+			continue;
+		cpumask_set(&listening, cpu);
+		on_cpu_async(cpu, listen_job, NULL);
+	}
+}
+
+static bool none_listening(const void *unused)
+{
+	return !cpumask_weight(&listening);
+}
+
+void irq_listen_stop(void)
+{
+	int self = smp_id();
+
+	__atomic_store_n(&listen_stop, true, __ATOMIC_SEQ_CST);
+	for (int cpu = 0; cpu < cpu_count(); cpu++)
+		if (cpu != self && cpumask_test(&listening, cpu))
+			arch_cpu_kick(cpu);
+	if (!irq_wait_until(none_listening, NULL))
+		report_abort("a listening CPU did not take its wake-up kick within %d ms",
+			     IRQ_WAIT_US / 1000);
+	for (int cpu = 0; cpu < cpu_count(); cpu++)
+		if (cpu != self && smp_cpu_is_online(cpu))
+			on_cpu_wait(cpu);
+}
+
 bool report_irq(int cpu, int vec, unsigned int n, const char *fmt, ...)
 {
 	unsigned int got = irq_count(cpu, vec);
@@ -234,6 +284,8 @@ bool report_irq(int cpu, int vec, unsigned int n, const char *fmt, ...)
 		if (timeout_state[cpu][0] && timeout_vec[cpu] == vec && got < n)
 			snprintf(act, sizeof(act), "%u in %u ms; %s", got, IRQ_WAIT_US / 1000,
 				 timeout_state[cpu]);
+		else if (timeout_state[cpu][0] && timeout_vec[cpu] < 0 && got < n)
+			snprintf(act, sizeof(act), "%u; %s", got, timeout_state[cpu]);
 		else
 			snprintf(act, sizeof(act), "%u", got);
 	}

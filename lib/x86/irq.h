@@ -84,10 +84,27 @@ bool irq_wait_until(bool (*done)(const void *arg), const void *arg);
 void irq_settle(unsigned long us);
 
 /**
+ * irq_listen_start() - every other CPU but @skip (-1: none) takes
+ * interrupts until irq_listen_stop(): each runs a job that halts with IF=1
+ * (STI;HLT) in a loop, so an interrupt sent to it is taken (and recorded,
+ * irq_install()) and costs nothing while none comes. A CPU waiting in
+ * on_cpu() halts with IF=1 too (lib/smp.c), so it takes them as well.
+ */
+void irq_listen_start(int skip);
+
+/**
+ * irq_listen_stop() - end the listen jobs: each CPU is woken with a kick
+ * (KICK_VECTOR) and keeps its APIC state (IRR, ISR, PPR) for report_irq().
+ * A CPU that does not come back within IRQ_WAIT_US aborts the test.
+ */
+void irq_listen_stop(void);
+
+/**
  * report_irq() - the check that @cpu took @vec exactly @n times.
  * On failure the detail names the vector, the CPU and, when that CPU's
- * irq_wait() timed out, the APIC state it saw: "(expected 1 of vector
- * 0x41 on CPU 2, got 0 in 1000 ms; IRR 0x41, ISR none, PPR 0x00)".
+ * irq_wait() timed out or it listened (irq_listen_stop()), the APIC state
+ * it saw: "(expected 1 of vector 0x41 on CPU 2, got 0 in 1000 ms; IRR
+ * 0x41, ISR none, PPR 0x00)".
  */
 bool report_irq(int cpu, int vec, unsigned int n, const char *fmt, ...) __printf(4, 5);
 

@@ -26,6 +26,7 @@ struct x86_cpu {
 	void *user_stack;
 	void *stack;		/* main stack (secondaries) */
 	void *ist_stacks;	/* IST1..3, 4 KiB each */
+	unsigned int boots;	/* times it entered x86_ap_main() */
 };
 
 #define STACK_SIZE	16384
