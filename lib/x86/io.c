@@ -186,6 +186,12 @@ void pit_mode0(uint16_t count)
 	outb(count >> 8, PIT_CH0);
 }
 
+bool pit_out(void)
+{
+	outb(PIT_READBACK_STATUS_CH0, PIT_CMD);
+	return inb(PIT_CH0) & PIT_STATUS_OUT;
+}
+
 uint16_t pit_count(void)
 {
 	uint8_t lo, hi;

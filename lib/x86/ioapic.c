@@ -154,6 +154,16 @@ void ioapic_redir_write(uint32_t gsi, uint64_t entry)
 	ioapic_write(io, IOAPIC_REDTBL(pin), (uint32_t)entry);
 }
 
+void ioapic_set_mask(uint32_t gsi, bool masked)
+{
+	unsigned int pin;
+	const struct ioapic *io = gsi_ioapic(gsi, &pin);
+	uint32_t lo = ioapic_read(io, IOAPIC_REDTBL(pin));
+
+	lo = masked ? lo | IOAPIC_MASKED : lo & ~IOAPIC_MASKED;
+	ioapic_write(io, IOAPIC_REDTBL(pin), lo);
+}
+
 void ioapic_eoi(const struct ioapic *io, unsigned int vector)
 {
 	volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)io->addr;

@@ -58,6 +58,9 @@ void ioapic_write(const struct ioapic *io, unsigned int reg, uint32_t val);
 uint64_t ioapic_redir_read(uint32_t gsi);
 void ioapic_redir_write(uint32_t gsi, uint64_t entry);
 
+/* Mask or unmask @gsi with one write of the entry's low half (nothing else changes). */
+void ioapic_set_mask(uint32_t gsi, bool masked);
+
 /*
  * EOI register of I/O APICs from version 0x20 (offset 0x40, not in the
  * 82093AA): clears remote IRR of the level-triggered pins with @vector.

@@ -16,6 +16,9 @@
 /* Control word: channel 0, LSB then MSB, binary; mode in bits 3:1. */
 #define PIT_CH0_MODE(m)	(0x30 | (m) << 1)
 #define PIT_LATCH_CH0	0x00
+/* Read-back command: channel 0's status only; status bit 7 is the OUT pin. */
+#define PIT_READBACK_STATUS_CH0	0xe2
+#define  PIT_STATUS_OUT		0x80
 
 /*
  * Channel 0 back to lib's clock: mode 2 (rate generator) from 65536, counting
@@ -33,5 +36,8 @@ uint16_t pit_count(void);
  * 65536) all along, so udelay() still works.
  */
 void pit_mode0(uint16_t count);
+
+/* Channel 0's OUT pin (the IRQ0 line) as the read-back status reports it. */
+bool pit_out(void);
 
 #endif
