@@ -134,7 +134,7 @@ const char *needs_xapic(void)
 	if (why)
 		return why;
 	return apic_test_mode() == APIC_MODE_XAPIC ? NULL :
-	       "xAPIC mode only (logical I/O APIC destinations need interrupt remapping in x2APIC mode)";
+	       "xAPIC mode only (logical destinations in x2APIC mode need interrupt remapping)";
 }
 
 static const struct subtest tests[] = {

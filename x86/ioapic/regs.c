@@ -20,7 +20,8 @@ void versions(void)
 				  "I/O APIC %d: version is 11H to 20H", i);
 		if (io->gsi_base == 0)
 			report_in_range(15, 239, IOAPIC_VER_MAXREDIR(ver),
-					"I/O APIC %d (GSI 0): at least 16 pins, one per ISA IRQ", i);
+					"I/O APIC %d (GSI 0): at least 16 pins, one per ISA IRQ",
+					i);
 		ioapic_write(io, IOAPIC_VER, ~ver);
 		report_eq_x(ver, ioapic_read(io, IOAPIC_VER),
 			    "I/O APIC %d: the version register is read-only", i);
@@ -38,7 +39,7 @@ void ids(void)
 	}
 }
 
-/* Writable: vector, delivery mode (lowest priority), destination mode, polarity, trigger, mask, destination. */
+/* Writable: vector, delivery and destination mode, polarity, trigger, mask, destination. */
 #define RW_PATTERN	(IOAPIC_MASKED | IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW | IOAPIC_DEST_LOGICAL | \
 			 APIC_DM_LOWEST | 0x5a | IOAPIC_DEST(0xa5))
 #define RO_BITS		(IOAPIC_PENDING | IOAPIC_REMOTE_IRR)
@@ -54,7 +55,8 @@ static void pin_fields(const struct ioapic *io, unsigned int pin)
 	uint64_t old = ioapic_redir_read(g);
 
 	ioapic_redir_write(g, RW_PATTERN);
-	report_eq_x(RW_PATTERN, ioapic_redir_read(g), "GSI %u: the entry reads back as written", g);
+	report_eq_x(RW_PATTERN, ioapic_redir_read(g), "GSI %u: the entry reads back as written",
+		    g);
 	ioapic_redir_write(g, IOAPIC_MASKED | RO_BITS | 0x5a);
 	report_eq_x(0, ioapic_redir_read(g) & RO_BITS,
 		    "GSI %u: delivery status and remote IRR ignore writes", g);

@@ -220,7 +220,7 @@ void polarity_edge(void)
 	report(irq_count(cpu, VEC_EDGE) >= 1, "an active-low edge pin takes a falling edge");
 	irq_reset(VEC_EDGE);
 	if (!unmask_before_rise(IOAPIC_ACTIVE_LOW, VEC_EDGE)) {
-		report_skip("rise on an active-low pin: the vCPU never unmasked within 1 ms of the fall");
+		report_skip("rising edge on an active-low pin: never unmasked within 1 ms of the fall");
 	} else {
 		irq_settle(QUIET_US);
 		report_irq(cpu, VEC_EDGE, 0, "an active-low edge pin ignores a rising edge");
@@ -260,7 +260,8 @@ void directed_eoi(void)
 	pin_set(IOAPIC_LEVEL, VEC_LEVEL, self_dest());
 	irq_wait(VEC_LEVEL, 1);
 	irq_settle(QUIET_US);
-	report_irq(cpu, VEC_LEVEL, 1, "without the EOI broadcast the asserted level stays in service");
+	report_irq(cpu, VEC_LEVEL, 1,
+		   "without the EOI broadcast the asserted level stays in service");
 	report_eq_x(IOAPIC_REMOTE_IRR, pin_get() & IOAPIC_REMOTE_IRR,
 		    "with EOI-broadcast suppression the local EOI leaves remote IRR set");
 	ioapic_eoi(io, VEC_LEVEL);
