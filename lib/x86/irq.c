@@ -218,6 +218,12 @@ void irq_settle(unsigned long us)
 	irq_enable();
 	while (rdtsc() < end)
 		pause();
+	/*
+	 * A window of a few instructions after the time is up: an interrupt
+	 * that became pending while this vCPU was not running is taken here
+	 * even if the loop above ended at its first instruction back.
+	 */
+	asm volatile("sti; nop; nop; nop" : : : "memory");
 	if (!irq)
 		irq_disable();
 }
