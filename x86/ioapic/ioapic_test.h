@@ -32,6 +32,8 @@ uint32_t src_gsi(void);
 
 /* Line low now, high after RISE_TICKS (a rising edge), then high until the next call. */
 void line_rise(void);
+/* Wait until the interrupt controllers saw the rise (the 8259's IRR); false if never. */
+bool line_seen(void);
 /* Line low for 55 ms (count 65536), long enough for any check that needs it low. */
 void line_low(void);
 

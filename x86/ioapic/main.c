@@ -38,9 +38,71 @@ uint32_t src_gsi(void)
 	return gsi;
 }
 
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+
+/*
+ * The 8259 sees IRQ0 too (masked in its IMR, edge-triggered): its IRR
+ * latches a rising edge whatever the mask, which tells when the VMM has
+ * raised the line, not only when the PIT's count says it should be high.
+ * A VMM may raise it later than the count (QEMU does so from its main
+ * loop). Re-initialising the 8259 clears IRR; it stays fully masked.
+ */
+static void pic_irr_clear(void)
+{
+	outb(0x11, PIC1_CMD);	/* ICW1: edge, cascade, ICW4 */
+	outb(0x20, PIC1_DATA);	/* ICW2: vectors 0x20-0x27 (never delivered) */
+	outb(0x04, PIC1_DATA);	/* ICW3: slave on IRQ2 */
+	outb(0x01, PIC1_DATA);	/* ICW4: 8086 mode */
+	outb(0xff, PIC1_DATA);	/* OCW1: all masked */
+}
+
+static bool pic_irq0_latched(void)
+{
+	outb(0x0a, PIC1_CMD);	/* OCW3: read IRR */
+	return inb(PIC1_CMD) & 1;
+}
+
+static bool have_pic(void)
+{
+	static int known = -1;
+
+	if (known < 0) {
+		outb(0xfe, PIC1_DATA);
+		known = inb(PIC1_DATA) == 0xfe;
+		outb(0xff, PIC1_DATA);
+	}
+	return known;
+}
+
 void line_rise(void)
 {
+	if (have_pic())
+		pic_irr_clear();
 	pit_mode0(RISE_TICKS);
+}
+
+static bool risen(const void *unused)
+{
+	return pic_irq0_latched();
+}
+
+/*
+ * After line_rise(): wait (IF=0) until the rise reached the interrupt
+ * controllers (the 8259's IRR, at most IRQ_WAIT_US); without an 8259,
+ * 20 ms of PIT time. False when it never came.
+ */
+bool line_seen(void)
+{
+	bool ok;
+
+	if (!have_pic()) {
+		udelay(20000);
+		return true;
+	}
+	ok = irq_wait_until(risen, NULL);
+	irq_disable();
+	return ok;
 }
 
 void line_low(void)
