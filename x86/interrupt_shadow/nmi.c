@@ -38,13 +38,21 @@ void hlt_wake_self(void)
 	apic_write(APIC_LVTT, APIC_LVT_MASKED);
 }
 
-static volatile bool halted_done;
+static volatile bool halted_done, about_to_halt;
 static volatile unsigned int rescue_nmis;
 
+/* IF=0 from the flag to the HLT: an IPI that comes early waits for STI;HLT. */
 static void halt_job(void *unused)
 {
+	irq_disable();
+	about_to_halt = true;
 	sti_hlt();
 	halted_done = true;
+}
+
+static bool ready(const void *unused)
+{
+	return about_to_halt;
 }
 
 static void rescue_nmi(struct ex_regs *r)
@@ -65,10 +73,12 @@ void hlt_wake_ipi(void)
 	bool woke;
 
 	irq_install(VEC_WAKE, NULL, IRQ_EOI);
-	halted_done = false;
+	halted_done = about_to_halt = false;
 	rescue_nmis = 0;
 	on_cpu_async(target, halt_job, NULL);
-	udelay(1000);
+	if (!irq_wait_until(ready, NULL))
+		report_abort("CPU %d did not start its job within %d ms", target,
+			     IRQ_WAIT_US / 1000);
 	apic_icr_write(APIC_INT_ASSERT | APIC_DM_FIXED | VEC_WAKE, cpu_apic_id(target));
 	woke = irq_wait_until(done, NULL);
 	if (!woke)

@@ -100,7 +100,8 @@ void lowest_dest(void)
 	pin_set(IOAPIC_DEST_LOGICAL | APIC_DM_LOWEST, VEC_DEST, set);
 	irq_listen_start(-1);
 	line_rise();
-	irq_settle(10000);
+	irq_wait_until(total_reached, &(unsigned int){ 1 });
+	irq_settle(2 * RISE_US);
 	irq_disable();
 	irq_listen_stop();
 	for (int cpu = 0; cpu < cpu_count(); cpu++) {

@@ -180,6 +180,11 @@ static void esr_latch_on(void *arg)
 	l->esr = apic_read(APIC_ESR);
 }
 
+static bool any_lowest(const void *unused)
+{
+	return irq_count_all(VEC_LOWEST) > 0;
+}
+
 /* The CPUs of @set (bit i: CPU i) as a logical destination of the mode. */
 static uint32_t logical_dest(uint64_t set)
 {
@@ -217,7 +222,9 @@ void lowest_priority(void)
 		irq_listen_start(-1);
 		apic_icr_write(APIC_DM_LOWEST | APIC_DEST_LOGICAL | APIC_INT_ASSERT | VEC_LOWEST,
 			       logical_dest(set));
-		irq_settle(10000);
+		/* Delivered (bounded wait), or refused: then ESR.4 is read below. */
+		irq_wait_until(any_lowest, NULL);
+		irq_settle(1000);
 		irq_disable();
 		irq_listen_stop();
 		esr_latch_on(&l);
