@@ -142,6 +142,7 @@ static bool probe(uint32_t g)
 
 	ioapic_redir_write(g, VEC_PROBE | IOAPIC_DEST(apic_id()));
 	line_rise();
+	line_seen();
 	irq_settle(2 * RISE_US);
 	irq_disable();
 	ioapic_redir_write(g, IOAPIC_MASKED);
