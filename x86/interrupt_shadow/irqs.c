@@ -186,20 +186,43 @@ static void db_at(struct ex_regs *r)
 	r->rflags &= ~X86_EFLAGS_TF;
 }
 
-/* SDM 17.3.1.4, 6.8.3: STI blocks interrupts only; the single-step trap comes right after it. */
-void sti_single_step(void)
+/* Single-step @stub (TF set by its POPF): one #DB, with BS, after the instruction at @want. */
+static void single_step(void (*stub)(void), char *want, const char *insn, const char *where_db)
 {
 	handler_t old = install_exception_handler(DB_VECTOR, db_at);
+	char msg[64];
 
 	dbs = 0;
 	irq_disable();
 	write_dr6(0xffff0ff0);
-	sti_step();
+	stub();
 	irq_disable();
-	report_eq(1, dbs, "single-stepping STI raises one #DB");
-	at((uintptr_t)sti_step_a, db_rip, "the single-step #DB comes right after STI");
+	report_eq(1, dbs, "single-stepping %s raises one #DB", insn);
+	snprintf(msg, sizeof(msg), "the single-step #DB comes %s", where_db);
+	at((uintptr_t)want, db_rip, msg);
 	report_eq_x(0x4000, db_dr6 & 0x4000, "DR6.BS is set for it");
 	install_exception_handler(DB_VECTOR, old);
+}
+
+/* SDM 17.3.1.4, 6.8.3: STI blocks interrupts only; the single-step trap comes right after it. */
+void sti_single_step(void)
+{
+	single_step(sti_step, sti_step_a, "STI", "right after STI");
+}
+
+/*
+ * SDM 6.8.3: MOV SS and POP SS inhibit the single-step trap until the
+ * boundary after the next instruction: the first #DB (whose handler
+ * clears TF) comes after the NOP that follows them.
+ */
+void mov_ss_single_step(void)
+{
+	single_step(mov_ss_step, mov_ss_step_b, "MOV SS", "after the instruction after MOV SS");
+}
+
+void pop_ss_single_step(void)
+{
+	single_step(pop_ss_step, pop_ss_step_b, "POP SS", "after the instruction after POP SS");
 }
 
 /*

@@ -35,6 +35,8 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(mov_ss_nmi, needs_mode),
 	SUBTEST_NEEDS(pop_ss_nmi, needs_mode),
 	SUBTEST_NEEDS(sti_single_step, needs_mode),
+	SUBTEST_NEEDS(mov_ss_single_step, needs_mode),
+	SUBTEST_NEEDS(pop_ss_single_step, needs_mode),
 	SUBTEST_NEEDS(mov_ss_data_bp, needs_mode),
 	SUBTEST_NEEDS(hlt_wake_self, needs_mode),
 	SUBTEST_SMP(hlt_wake_ipi, needs_mode, 2),

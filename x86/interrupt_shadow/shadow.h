@@ -44,6 +44,10 @@ void mov_ss_mem(const uint16_t *sel);
 extern char mov_ss_mem_a[], mov_ss_mem_b[];
 void sti_step(void);
 extern char sti_step_sti[], sti_step_a[], sti_step_b[];
+void mov_ss_step(void);
+extern char mov_ss_step_mov[], mov_ss_step_a[], mov_ss_step_b[];
+void pop_ss_step(void);
+extern char pop_ss_step_pop[], pop_ss_step_a[], pop_ss_step_b[];
 
 /* A saved RIP as the name of the stub instruction it is, for the detail. */
 const char *where(uint64_t rip, char *buf, size_t len);
@@ -61,6 +65,8 @@ void pending_cli_sti(void);
 void hlt_wake_self(void);
 void hlt_wake_ipi(void);
 void sti_single_step(void);
+void mov_ss_single_step(void);
+void pop_ss_single_step(void);
 void mov_ss_data_bp(void);
 void nmi_blocked_until_iret(void);
 void nmi_faulting_iret(void);

@@ -87,6 +87,24 @@ asm(".pushsection .text\n"
 	"sti_step_sti:\n\tsti\n"
 	"sti_step_a:\n\tnop\n"
 	"sti_step_b:\n\tcli\n\tret\n"
+	/* TF set by POPF: the first instruction to trap is MOV SS, then a, b. */
+	".globl mov_ss_step, mov_ss_step_mov, mov_ss_step_a, mov_ss_step_b\n"
+	"mov_ss_step:\n\tmov %ss, %eax\n\tpushfq\n\torq $0x100, (%rsp)\n\tpopfq\n"
+	"mov_ss_step_mov:\n\tmov %eax, %ss\n"
+	"mov_ss_step_a:\n\tnop\n"
+	"mov_ss_step_b:\n\tnop\n\tret\n"
+	/* The same with POP SS, in compatibility mode (as POP_SS_STUB). */
+	".globl pop_ss_step, pop_ss_step_pop, pop_ss_step_a, pop_ss_step_b\n"
+	"pop_ss_step:\n\tmov %ss, %r8d\n\tpush %r8\n\t"
+	"pushq $" XSTR(KERNEL_CS32) "\n\tpushq $1f\n\tlretq\n"
+	".code32\n"
+	"1:\tpushfl\n\torl $0x100, (%esp)\n\tpopfl\n"
+	"pop_ss_step_pop:\n\tpop %ss\n"
+	"pop_ss_step_a:\n\tnop\n"
+	"pop_ss_step_b:\n\tnop\n\t"
+	"pushl $" XSTR(KERNEL_CS) "\n\tpushl $2f\n\tlret\n"
+	".code64\n"
+	"2:\tadd $4, %rsp\n\tret\n"
 	".popsection");
 
 struct label {
@@ -106,6 +124,8 @@ const char *where(uint64_t rip, char *buf, size_t len)
 		L(pop_ss_msr_pop), L(pop_ss_msr_a), L(pop_ss_msr_b),
 		L(popf_if_after), L(sti_hlt_after), L(mov_ss_mem_a), L(mov_ss_mem_b),
 		L(sti_step_sti), L(sti_step_a), L(sti_step_b),
+		L(mov_ss_step_mov), L(mov_ss_step_a), L(mov_ss_step_b),
+		L(pop_ss_step_pop), L(pop_ss_step_a), L(pop_ss_step_b),
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
