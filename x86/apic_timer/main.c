@@ -45,9 +45,9 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(periodic, needs_mode),
 	SUBTEST_NEEDS(masking, needs_mode),
 	SUBTEST_NEEDS(rearm_disarm, needs_mode),
+	SUBTEST_SMP(last_cpu, needs_mode, 2),
 	SUBTEST_NEEDS(deadline_fires, needs_tsc_deadline),
 	SUBTEST_NEEDS(deadline_modes, needs_tsc_deadline),
-	SUBTEST_SMP(last_cpu, needs_mode, 2),
 };
 
 SUBTESTS_MAIN(tests)

@@ -145,7 +145,10 @@ void nmi_blocked_until_iret(void)
 const char *needs_intel(void)
 {
 	struct cpuid c = cpuid(0);
+	const char *why = needs_mode();
 
+	if (why)
+		return why;
 	if (c.b != 0x756e6547 || c.d != 0x49656e69 || c.c != 0x6c65746e)
 		return "Intel only: the APM does not say whether a faulting IRET unblocks NMIs";
 	return NULL;
