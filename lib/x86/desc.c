@@ -68,6 +68,14 @@ void idt_set_gate_dpl(int vec, int dpl)
 	idt[vec].type = (idt[vec].type & ~0x60) | dpl << 5;
 }
 
+int idt_set_gate_ist(int vec, int ist)
+{
+	int old = idt[vec].ist & 7;
+
+	idt[vec].ist = ist;
+	return old;
+}
+
 /* run_in_user()'s way home: the UD2 at x86_user_ud2, executed at CPL3. */
 static bool user_return(struct ex_regs *r)
 {

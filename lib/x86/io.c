@@ -14,6 +14,7 @@
 #include "asm/apic.h"
 #include "asm/cr.h"
 #include "asm/desc.h"
+#include "asm/pit.h"
 #include "asm/processor.h"
 #include "subtest.h"
 #include "x86.h"
@@ -24,9 +25,6 @@
 #define  LSR_TEMT	0x40	/* transmitter empty */
 #define UART_FIFO	16	/* 16550A transmit FIFO depth */
 #define DEBUGCON	0xe9	/* QEMU isa-debugcon (and Bochs' port_e9_hack) */
-#define PIT_CH0		0x40
-#define PIT_CMD		0x43
-#define PIT_HZ		1193182UL
 
 void serial_init(void)
 {
@@ -169,24 +167,36 @@ int smp_id(void)
 }
 
 /*
- * PIT channel 0 as a free-running clock: mode 2 (rate generator) from
- * 65536, counting down at PIT_HZ and reloading every 55 ms. Its interrupt
- * goes nowhere (both 8259s masked, LINT0 masked, IOAPIC pins masked).
- * Channel 2 and its gate at port 0x61 would need the PC speaker port,
- * which QEMU's microvm machine does not have.
+ * PIT channel 0 as a free-running clock. Its interrupt goes nowhere (both
+ * 8259s masked, LINT0 masked, IOAPIC pins masked) unless a test routes it.
+ * Channel 2 and its gate at port 0x61 would need the PC speaker port, which
+ * QEMU's microvm machine does not have.
  */
 void pit_init(void)
 {
-	outb(0x34, PIT_CMD);	/* channel 0, LSB then MSB, mode 2, binary */
+	outb(PIT_CH0_MODE(2), PIT_CMD);
 	outb(0, PIT_CH0);
 	outb(0, PIT_CH0);
 }
 
-static uint16_t pit_count(void)
+void pit_mode0(uint16_t count)
+{
+	outb(PIT_CH0_MODE(0), PIT_CMD);
+	outb(count & 0xff, PIT_CH0);
+	outb(count >> 8, PIT_CH0);
+}
+
+bool pit_out(void)
+{
+	outb(PIT_READBACK_STATUS_CH0, PIT_CMD);
+	return inb(PIT_CH0) & PIT_STATUS_OUT;
+}
+
+uint16_t pit_count(void)
 {
 	uint8_t lo, hi;
 
-	outb(0x00, PIT_CMD);	/* latch channel 0 */
+	outb(PIT_LATCH_CH0, PIT_CMD);
 	lo = inb(PIT_CH0);
 	hi = inb(PIT_CH0);
 	return lo | hi << 8;

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "asm/apic.h"
 #include "asm/cr.h"
+#include "asm/pit.h"
 #include "asm/processor.h"
 #include "extable.h"
 #include "report.h"

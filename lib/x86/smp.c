@@ -10,6 +10,7 @@
 #include "asm/desc.h"
 #include "report.h"
 #include "setup.h"
+#include "cpu.h"
 #include "x86.h"
 
 #define TRAMPOLINE	0x8000	/* SIPI vector 0x08 */
@@ -72,11 +73,18 @@ static const struct acpi_rsdp *find_rsdp(void)
 	return NULL;
 }
 
+static const struct acpi_rsdp *rsdp;
+
+const struct acpi_rsdp *x86_acpi_rsdp(void)
+{
+	return rsdp;
+}
+
 int x86_acpi_cpus(uint32_t *ids, int max)
 {
-	const struct acpi_rsdp *rsdp = find_rsdp();
 	struct cpu_list l = { ids, 0, max };
 
+	rsdp = find_rsdp();
 	if (!rsdp)
 		report_abort("no ACPI RSDP: cannot discover CPUs");
 	if (acpi_madt_foreach(rsdp, madt_cpu, &l) < 0)
@@ -88,6 +96,7 @@ void x86_ap_main(void)
 {
 	int cpu = booting_cpu;
 
+	__atomic_add_fetch(&x86_cpus[cpu].boots, 1, __ATOMIC_SEQ_CST);
 	x86_cpu_init(cpu);
 	x86_ap_setup();
 	apic_enable();
@@ -159,4 +168,26 @@ void smp_boot_secondaries(void)
 	udelay(10000);	/* INIT to first SIPI, SDM 9.4.4.1 */
 	for (int cpu = 1; cpu < n; cpu++)
 		start_cpu(cpu);
+}
+
+uint32_t cpu_apic_id(int cpu)
+{
+	return x86_cpus[cpu].apic_id;
+}
+
+unsigned int cpu_boot_count(int cpu)
+{
+	return __atomic_load_n(&x86_cpus[cpu].boots, __ATOMIC_SEQ_CST);
+}
+
+void cpu_prepare_restart(int cpu)
+{
+	struct x86_cpu *c = &x86_cpus[cpu];
+
+	if (cpu == 0 || cpu >= cpu_count())
+		report_abort("cpu_prepare_restart: CPU %d is not a secondary", cpu);
+	smp_cpu_offline(cpu);
+	booting_cpu = cpu;
+	ap_stack_top = (uintptr_t)c->stack + STACK_SIZE;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }

@@ -6,6 +6,8 @@
 #include "libc.h"
 #include "smp.h"
 
+struct acpi_rsdp;
+
 struct tss64 {
 	uint32_t reserved0;
 	uint64_t rsp[3];
@@ -24,6 +26,7 @@ struct x86_cpu {
 	void *user_stack;
 	void *stack;		/* main stack (secondaries) */
 	void *ist_stacks;	/* IST1..3, 4 KiB each */
+	unsigned int boots;	/* times it entered x86_ap_main() */
 };
 
 #define STACK_SIZE	16384
@@ -36,11 +39,12 @@ void x86_cpu_init(int cpu);
 void x86_idt_init(void);
 void serial_init(void);
 void console_from_env(void);
-void pit_init(void);
 void mmu_init(void);
 void x86_ap_setup(void);
 void smp_discover(void);
 void smp_boot_secondaries(void);
 int x86_acpi_cpus(uint32_t *apic_ids, int max);
+/* The RSDP x86_acpi_cpus() found (the search needs page 0, unmapped later). */
+const struct acpi_rsdp *x86_acpi_rsdp(void);
 
 #endif

@@ -132,6 +132,8 @@ static inline exinfo_t xsetbv_safe(uint32_t idx, uint64_t val)
 #define IST_MC	3
 
 void idt_set_gate_dpl(int vec, int dpl);
+/* Make gate @vec use IST stack @ist (0: none); returns the previous one. */
+int idt_set_gate_ist(int vec, int ist);
 
 #endif /* __ASSEMBLER__ */
 #endif
