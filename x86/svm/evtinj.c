@@ -43,7 +43,7 @@ static void evt_handler(struct ex_regs *r)
 	got.cr2 = read_cr2();
 }
 
-static void evt_guest(struct svm_test_ctx *ctx)
+static void evt_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[0] = 1;
 }
@@ -79,7 +79,7 @@ static handler_t evt_begin(int vec)
 	return install_exception_handler(vec, evt_handler);
 }
 
-static void evt_inject(struct svm_test_ctx *ctx, const struct evt_row *r)
+static void evt_inject(struct nested_ctx *ctx, const struct evt_row *r)
 {
 	svm_inject_event(ctx->guest, r->type, r->vec, r->ev, r->ec);
 }
@@ -107,7 +107,7 @@ static void report_return_rip(const struct evt_row *r, uint64_t want, uint64_t v
 		       r->name, soft ? "nRIP" : "the VMCB's RIP");
 }
 
-static void evt_run(struct svm_test_ctx *ctx)
+static void evt_run(struct nested_ctx *ctx)
 {
 	const struct evt_row *r = ctx->test->arg;
 	struct vmcb *v = ctx->vmcb;
@@ -121,7 +121,7 @@ static void evt_run(struct svm_test_ctx *ctx)
 		v->save.rip = (uintptr_t)svm_guest_vmmcall;
 		v->control.next_rip = rip;
 	}
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(r->seen, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest with an injected %s runs to VMMCALL",
 			r->name);
@@ -147,13 +147,13 @@ EVT_TEST(inject_pf_cr2, R_PF)
 EVT_TEST(inject_soft_int_nrip, R_SOFT)
 
 /* Injected #UD with the #UD intercept set: delivered, no exit. */
-static void not_intercepted_run(struct svm_test_ctx *ctx)
+static void not_intercepted_run(struct nested_ctx *ctx)
 {
 	handler_t old = evt_begin(UD_VECTOR);
 
 	ctx->vmcb->control.intercept_exceptions = BIT(UD_VECTOR);
 	evt_inject(ctx, &rows[R_UD]);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(UD_VECTOR, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"injected #UD is not subject to the #UD intercept");
@@ -167,7 +167,7 @@ SVM_TEST(inject_not_intercepted, .guest = evt_guest, .run = not_intercepted_run)
  * delivery raises #GP(vector * 8 + IDT + EXT), which the #GP intercept
  * catches with the INTR in EXITINTINFO.
  */
-static void secondary_run(struct svm_test_ctx *ctx)
+static void secondary_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = evt_begin(EVT_LATE_VEC);
@@ -175,7 +175,7 @@ static void secondary_run(struct svm_test_ctx *ctx)
 	v->control.intercept_exceptions = BIT(GP_VECTOR);
 	v->save.idtr.limit = EVT_LATE_VEC * 16 - 1;
 	svm_inject_event(ctx->guest, SVM_EVTINJ_TYPE_INTR, EVT_LATE_VEC, false, 0);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(EVT_LATE_VEC, old);
 	if (!svm_report_exit(ctx->guest, SVM_EXIT_EXCP(GP_VECTOR),
 			     "#GP while delivering an injected INTR is intercepted"))
@@ -198,7 +198,7 @@ struct bad_evt {
 };
 
 /* A VMM that delivers the event anyway must not end the run: record it. */
-static void bad_prepare(struct svm_test_ctx *ctx)
+static void bad_prepare(struct nested_ctx *ctx)
 {
 	const struct bad_evt *b = ctx->test->arg;
 
@@ -206,7 +206,7 @@ static void bad_prepare(struct svm_test_ctx *ctx)
 	svm_inject_event(ctx->guest, b->type, b->vec, false, 0);
 }
 
-static void bad_check(struct svm_test_ctx *ctx)
+static void bad_check(struct nested_ctx *ctx)
 {
 	const struct bad_evt *b = ctx->test->arg;
 
@@ -218,7 +218,7 @@ static void bad_check(struct svm_test_ctx *ctx)
 			"VMEXIT_INVALID (-1 in all 64 bits)", b->what);
 	report_eq(0, got.n, "%s is not delivered to the guest", b->what);
 	report_eq(0, ctx->scratch[0], "guest with an injected %s does not run", b->what);
-	svm_check_host_state(ctx, "an illegal injection");
+	nested_check_host_state(ctx, "an illegal injection");
 }
 
 #define BAD_EVT(id, w, t, v)								\
@@ -252,4 +252,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(inject_bad_br_64bit, svm_needs),
 };
 
-SVM_TABLE(svm_evtinj_tests, tests);
+NESTED_TABLE(svm_evtinj_tests, tests);
