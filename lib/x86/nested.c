@@ -207,7 +207,7 @@ void nested_report_not_delivered(struct nested_ctx *ctx, const char *fmt, ...)
 bool nested_report_exit(bool pass, uint64_t expected, uint64_t got, nested_exit_str_t str,
 			const char *detail, const char *fmt, va_list ap)
 {
-	char e[80] = "", a[80], g[200] = "";
+	char e[96] = "", a[96], g[224] = "";
 
 	/* What was got carries the exit's details: enough to debug without a rerun. */
 	if (!pass) {

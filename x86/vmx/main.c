@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Nested VMX: a guest per subtest, entered with VMLAUNCH/VMRESUME under the
+ * VMM being tested, checked through what the VM exit reports. Intel SDM
+ * vol. 3C, chapters 24-33 (VMX overview, the VMCS, VM entries, VM exits,
+ * VMX non-root operation, EPT and VPID, APIC virtualization, the VMX
+ * instruction reference). Each feature file cites the sections it covers.
+ *
+ * Test arguments: subtest globs as everywhere; cpu=N or cpu=last enters
+ * every guest on that CPU (its VMCS still built on vCPU 0). See
+ * docs/nested.md for the harness and docs/vmx.md for the tests.
+ *
+ * Known VMM caveats: see known-failures.txt (vmx*).
+ */
+#include "vmx_test.h"
+
+/* Run order: every feature file's table. */
+static const struct nested_table *const tables[] = {
+	&vmx_basic_tests,
+};
+
+int main(int argc, char **argv)
+{
+	return nested_main(&vmx_family, tables, ARRAY_SIZE(tables), argc, argv);
+}
