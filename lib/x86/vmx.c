@@ -497,8 +497,7 @@ void vmx_host_override(struct vmx_guest *g, uint32_t field, uint64_t val)
 	g->override[g->overrides++].val = val;
 }
 
-/* This CPU as the host (25.5): what a VM exit loads, then the test's overrides. */
-static void host_state_write(struct vmx_guest *g)
+void vmx_write_host_state(struct vmx_guest *g)
 {
 	struct desc_ptr dt;
 
@@ -552,7 +551,7 @@ uint64_t vmx_run_insn(struct vmx_guest *g, bool resume)
 	if (g->cpu != smp_id())
 		report_abort("VMX: entering on CPU %d a VMCS current on CPU %d", smp_id(), g->cpu);
 	if (!resume)
-		host_state_write(g);
+		vmx_write_host_state(g);
 	irq_disable();
 	r = vmx_enter_asm(g, resume);
 	if (irq_on)

@@ -202,6 +202,11 @@ uint64_t vmx_run(struct vmx_guest *g);
 /* The same with the instruction chosen by the caller (@resume: VMRESUME). */
 uint64_t vmx_run_insn(struct vmx_guest *g, bool resume);
 
+/*
+ * Write this CPU as the host-state area (25.5: what a VM exit loads), then
+ * the overrides; vmx_run() does it before each VMLAUNCH.
+ */
+void vmx_write_host_state(struct vmx_guest *g);
 /* Host-state field @field takes @val after vmx_run() writes the host state. */
 void vmx_host_override(struct vmx_guest *g, uint32_t field, uint64_t val);
 /* Past the instruction that exited: guest RIP += the exit's instruction length. */

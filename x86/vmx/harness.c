@@ -76,6 +76,45 @@ const struct nested_family vmx_family = {
 	.acquire = acquire,
 };
 
+/* ---- VM-entry checks (struct entry_row) ---- */
+
+#define ENTRY_GUEST_RAN	0x600d
+
+void vmx_entry_guest(struct nested_ctx *ctx)
+{
+	ctx->scratch[0] = ENTRY_GUEST_RAN;
+}
+
+void vmx_entry_prepare(struct nested_ctx *ctx)
+{
+	const struct entry_row *r = ctx->test->arg;
+
+	/* A VMM that enters anyway: the guest's first fault exits instead of crashing it. */
+	vmcs_write(VMCS_EXC_BITMAP, ~0U);
+	if (r->field && (r->field >> 10 & 3) == 3) {
+		vmx_write_host_state(ctx->vmx);
+		vmx_host_override(ctx->vmx, r->field,
+				  (vmcs_read(r->field) & ~r->clear) | r->set);
+	} else if (r->field) {
+		vmcs_write(r->field, (vmcs_read(r->field) & ~r->clear) | r->set);
+	}
+	if (r->setup)
+		r->setup(ctx);
+}
+
+void vmx_entry_check(struct nested_ctx *ctx)
+{
+	const struct entry_row *r = ctx->test->arg;
+	char e[96];
+
+	vmx_report_exit(ctx->vmx, r->expect, "VM entry with %s: %s", r->what,
+			vmx_exit_str(r->expect, e, sizeof(e)));
+	report_eq_x(0, ctx->scratch[0], "the guest does not run after VM entry with %s", r->what);
+	if (r->expect <= 0xffffffffULL && !ctx->vmx->status)
+		report_eq_x(r->qual, vmx_exit(ctx)->qual,
+			    "exit qualification of the failed VM entry with %s", r->what);
+}
+
 /* ---- needs predicates ---- */
 
 const char *vmx_needs_ctl(enum vmx_ctl c, uint32_t bits, const char *name)

@@ -17,6 +17,10 @@
 /* Run order: every feature file's table. */
 static const struct nested_table *const tables[] = {
 	&vmx_basic_tests,
+	&vmx_insn_tests,
+	&vmx_entry_ctl_tests,
+	&vmx_entry_state_tests,
+	&vmx_exit_tests,
 };
 
 int main(int argc, char **argv)

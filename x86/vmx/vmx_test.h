@@ -13,6 +13,7 @@
 #define X86_VMX_VMX_TEST_H
 
 #include "alloc.h"
+#include "arch.h"
 #include "asm/cpuid.h"
 #include "asm/cr.h"
 #include "asm/desc.h"
@@ -53,7 +54,39 @@ const char *vmx_needs_unrestricted(void);
 const char *vmx_needs_preempt(void);
 const char *vmx_needs_secondary(void);
 
+/*
+ * VM-entry checks (26.2-26.4), one row per illegal setting: the entry must
+ * fail with @expect (VMX_FAIL_VALID(n), or an exit reason with bit 31 and
+ * exit qualification @qual) and the guest must not run. The setting is
+ * field = (field & ~clear) | set, host-state fields through
+ * vmx_host_override(), then @setup() when there is one.
+ */
+struct entry_row {
+	const char *what;
+	uint32_t field;
+	uint64_t clear, set;
+	void (*setup)(struct nested_ctx *ctx);
+	uint64_t expect;
+	uint64_t qual;
+};
+
+void vmx_entry_guest(struct nested_ctx *ctx);
+void vmx_entry_prepare(struct nested_ctx *ctx);
+void vmx_entry_check(struct nested_ctx *ctx);
+
+/* ENTRY_ROW(id, row fields...): the row and its subtest id(). */
+#define ENTRY_ROW(id, ...)								static const struct entry_row id##_row = { __VA_ARGS__ };			VMX_TEST(id, .guest = vmx_entry_guest, .prepare = vmx_entry_prepare,			 .check = vmx_entry_check, .arg = &id##_row)
+
+#define FAIL_CTL	VMX_FAIL_VALID(VMXERR_ENTRY_CONTROLS)
+#define FAIL_HOST	VMX_FAIL_VALID(VMXERR_ENTRY_HOST_STATE)
+#define FAIL_GUEST	(EXIT_REASON_ENTRY_FAIL | EXIT_INVALID_GUEST)
+#define FAIL_MSR	(EXIT_REASON_ENTRY_FAIL | EXIT_MSR_LOAD_FAIL)
+
 /* The feature files' tables. */
 extern const struct nested_table vmx_basic_tests;
+extern const struct nested_table vmx_insn_tests;
+extern const struct nested_table vmx_entry_ctl_tests;
+extern const struct nested_table vmx_entry_state_tests;
+extern const struct nested_table vmx_exit_tests;
 
 #endif
