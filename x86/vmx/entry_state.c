@@ -19,9 +19,9 @@
  *   bits 31:16, RFLAGS bit 1 clear, reserved bits or VM set, an activity
  *   state above 3, blocking by STI and MOV SS together or by STI with IF
  *   clear, reserved interruptibility bits, reserved pending-debug bits, BS
- *   without TF under blocking by MOV SS, a VMCS link pointer that is neither ~0 nor valid: the entry
- *   fails as exit reason 33 with bit 31 set (26.8), exit qualification 0
- *   (4 for the VMCS link pointer, 26.8).
+ *   without TF under blocking by MOV SS, a VMCS link pointer that is
+ *   neither ~0 nor valid: the entry fails as exit reason 33 with bit 31 set
+ *   (26.8), exit qualification 0 (4 for the VMCS link pointer, 26.8).
  * - 26.4 MSR loading: an entry for IA32_FS_BASE, an x2APIC MSR, reserved
  *   bits in the entry, or a value WRMSR would refuse fails the entry as
  *   exit reason 34 with bit 31, the exit qualification the entry's index

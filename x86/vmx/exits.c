@@ -225,8 +225,8 @@ static void exiting(struct nested_ctx *ctx, const struct exit_row *r)
 	pass = !memcmp((void *)(uintptr_t)e->rip, r->bytes, r->len);
 	if (!pass)
 		snprintf(got, sizeof(got), "other bytes at rip %#lx", (unsigned long)e->rip);
-	report_decoded(pass, "its bytes", got, "guest RIP at the %s exit points at the %s", r->name,
-		       r->name);
+	report_decoded(pass, "its bytes", got, "guest RIP at the %s exit points at the %s",
+		       r->name, r->name);
 	report_eq(0, ctx->scratch[0], "%s exits before the instruction completes", r->name);
 	report_eq(r->len, e->insn_len, "VM-exit instruction length of %s", r->name);
 	if (r->reason == EXIT_INVLPG)

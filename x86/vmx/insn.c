@@ -147,7 +147,8 @@ static void cpl3_here(struct nested_ctx *ctx)
 				  "%s at CPL3 in VMX root operation raises %s", r->name,
 				  absent ? "#UD (not supported)" : "#GP(0)");
 	}
-	report_exc(GP0, run_in_user(i_vmxon, 0), "VMXON at CPL3 in VMX root operation raises #GP(0)");
+	report_exc(GP0, run_in_user(i_vmxon, 0),
+		   "VMXON at CPL3 in VMX root operation raises #GP(0)");
 }
 
 static void cpl3_run(struct nested_ctx *ctx)
@@ -328,7 +329,8 @@ static void vmptrld_bad_pointer_here(struct nested_ctx *ctx)
 			  vmptrld_safe(pa | 1ULL << vmx_caps()->maxphyaddr),
 			  "VMPTRLD of an address beyond MAXPHYADDR fails with error 9");
 	other[0] = rev + 1;
-	vmx_report_status(VMX_FAIL_VALID(VMXERR_VMPTRLD_REVISION), vmptrld_safe((uintptr_t)other),
+	vmx_report_status(VMX_FAIL_VALID(VMXERR_VMPTRLD_REVISION),
+			  vmptrld_safe((uintptr_t)other),
 			  "VMPTRLD of a VMCS with another revision identifier fails with error 11");
 	if (!vmx_ctl_allowed(VMX_PROC2, PROC2_VMCS_SHADOW)) {
 		other[0] = rev | BIT(31);

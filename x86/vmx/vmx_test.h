@@ -75,7 +75,10 @@ void vmx_entry_prepare(struct nested_ctx *ctx);
 void vmx_entry_check(struct nested_ctx *ctx);
 
 /* ENTRY_ROW(id, row fields...): the row and its subtest id(). */
-#define ENTRY_ROW(id, ...)								static const struct entry_row id##_row = { __VA_ARGS__ };			VMX_TEST(id, .guest = vmx_entry_guest, .prepare = vmx_entry_prepare,			 .check = vmx_entry_check, .arg = &id##_row)
+#define ENTRY_ROW(id, ...)								\
+	static const struct entry_row id##_row = { __VA_ARGS__ };		\
+	VMX_TEST(id, .guest = vmx_entry_guest, .prepare = vmx_entry_prepare,	\
+		 .check = vmx_entry_check, .arg = &id##_row)
 
 #define FAIL_CTL	VMX_FAIL_VALID(VMXERR_ENTRY_CONTROLS)
 #define FAIL_HOST	VMX_FAIL_VALID(VMXERR_ENTRY_HOST_STATE)
