@@ -250,7 +250,8 @@ static void not_exiting(struct nested_ctx *ctx, const struct exit_row *r)
 	nested_restart(ctx);
 	nested_run(ctx);
 	vmx_report_exit(ctx->vmx, EXIT_VMCALL,
-			"%s with its exiting control clear runs in the guest up to VMCALL", r->name);
+			"%s with its exiting control clear runs in the guest to VMCALL",
+			r->name);
 	report_eq(1, ctx->scratch[0], "guest executes %s without its exiting control", r->name);
 }
 

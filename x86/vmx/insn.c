@@ -336,7 +336,7 @@ static void vmptrld_bad_pointer_here(struct nested_ctx *ctx)
 		other[0] = rev | BIT(31);
 		vmx_report_status(VMX_FAIL_VALID(VMXERR_VMPTRLD_REVISION),
 				  vmptrld_safe((uintptr_t)other),
-				  "VMPTRLD of a shadow VMCS without VMCS shadowing fails with error 11");
+				  "VMPTRLD of a shadow VMCS without VMCS shadowing: error 11");
 	}
 	free_page(other);
 }
