@@ -21,6 +21,9 @@ static const struct nested_table *const tables[] = {
 	&vmx_entry_ctl_tests,
 	&vmx_entry_state_tests,
 	&vmx_exit_tests,
+	&vmx_crdr_tests,
+	&vmx_io_tests,
+	&vmx_msr_tests,
 };
 
 int main(int argc, char **argv)

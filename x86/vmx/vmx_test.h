@@ -91,5 +91,8 @@ extern const struct nested_table vmx_insn_tests;
 extern const struct nested_table vmx_entry_ctl_tests;
 extern const struct nested_table vmx_entry_state_tests;
 extern const struct nested_table vmx_exit_tests;
+extern const struct nested_table vmx_crdr_tests;
+extern const struct nested_table vmx_io_tests;
+extern const struct nested_table vmx_msr_tests;
 
 #endif
