@@ -24,6 +24,8 @@ static const struct nested_table *const tables[] = {
 	&vmx_crdr_tests,
 	&vmx_io_tests,
 	&vmx_msr_tests,
+	&vmx_excp_tests,
+	&vmx_intr_tests,
 };
 
 int main(int argc, char **argv)

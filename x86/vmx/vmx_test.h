@@ -94,5 +94,7 @@ extern const struct nested_table vmx_exit_tests;
 extern const struct nested_table vmx_crdr_tests;
 extern const struct nested_table vmx_io_tests;
 extern const struct nested_table vmx_msr_tests;
+extern const struct nested_table vmx_excp_tests;
+extern const struct nested_table vmx_intr_tests;
 
 #endif
