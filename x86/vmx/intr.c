@@ -123,7 +123,7 @@ static void extint_exit_if_run(struct nested_ctx *ctx)
 
 static void extint_ack_run(struct nested_ctx *ctx)
 {
-	extint_case(ctx, true, false);
+	extint_case(ctx, true, true);
 }
 
 /* Without exiting, with IF=1: delivered through the guest's IDT, then the guest goes on. */

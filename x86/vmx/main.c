@@ -26,6 +26,7 @@ static const struct nested_table *const tables[] = {
 	&vmx_msr_tests,
 	&vmx_excp_tests,
 	&vmx_intr_tests,
+	&vmx_evtinj_tests,
 };
 
 int main(int argc, char **argv)
