@@ -27,6 +27,7 @@ static const struct nested_table *const tables[] = {
 	&vmx_excp_tests,
 	&vmx_intr_tests,
 	&vmx_evtinj_tests,
+	&vmx_ept_tests,
 };
 
 int main(int argc, char **argv)
