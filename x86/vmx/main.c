@@ -28,6 +28,7 @@ static const struct nested_table *const tables[] = {
 	&vmx_intr_tests,
 	&vmx_evtinj_tests,
 	&vmx_ept_tests,
+	&vmx_feature_tests,
 };
 
 int main(int argc, char **argv)

@@ -98,5 +98,6 @@ extern const struct nested_table vmx_excp_tests;
 extern const struct nested_table vmx_intr_tests;
 extern const struct nested_table vmx_evtinj_tests;
 extern const struct nested_table vmx_ept_tests;
+extern const struct nested_table vmx_feature_tests;
 
 #endif
