@@ -29,6 +29,8 @@ static const struct nested_table *const tables[] = {
 	&vmx_evtinj_tests,
 	&vmx_ept_tests,
 	&vmx_feature_tests,
+	&vmx_misc_tests,
+	&vmx_signal_tests,
 };
 
 int main(int argc, char **argv)

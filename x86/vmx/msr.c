@@ -67,25 +67,32 @@ static void no_bitmap_write_run(struct nested_ctx *ctx)
 			    (uint32_t)ctx->vmx->gprs.rax, "EDX:EAX at the WRMSR exit hold the value");
 }
 
+/* On the guest's CPU: KERNEL_GS_BASE after the entry (scratch[6]), then restored. */
+static void kgs_enter(struct nested_ctx *ctx)
+{
+	uint64_t saved = rdmsr(MSR_KERNEL_GS_BASE);
+
+	nested_enter_here(ctx);
+	ctx->scratch[6] = rdmsr(MSR_KERNEL_GS_BASE);
+	wrmsr(MSR_KERNEL_GS_BASE, saved);
+}
+
 /* One bitmap bit: @msr intercepted for reads (@rd) or writes, the guest doing @write. */
 static void bitmap_case(struct nested_ctx *ctx, uint32_t msr, bool rd, bool write,
 			const char *what)
 {
-	uint64_t saved = rdmsr(MSR_KERNEL_GS_BASE);
-
 	vmx_msr_bitmap_set(ctx->vmx, msr, rd, !rd);
 	ctx->scratch[0] = msr;
 	ctx->scratch[3] = 0xabcd000ULL;
-	nested_run(ctx);
+	nested_on_guest_cpu(ctx, kgs_enter);
 	if (rd == !write) {
 		report_msr_exit(ctx, write, msr, what);
 	} else {
 		report_msr_runs(ctx, what);
 		if (write && msr == MSR_KERNEL_GS_BASE)
-			report_eq_x(0xabcd000, rdmsr(msr),
+			report_eq_x(0xabcd000, ctx->scratch[6],
 				    "the guest's WRMSR without an exit reached the MSR");
 	}
-	wrmsr(MSR_KERNEL_GS_BASE, saved);
 }
 
 #define BITMAP_TEST(id, fn, msr, rd, write, what)					\

@@ -99,5 +99,7 @@ extern const struct nested_table vmx_intr_tests;
 extern const struct nested_table vmx_evtinj_tests;
 extern const struct nested_table vmx_ept_tests;
 extern const struct nested_table vmx_feature_tests;
+extern const struct nested_table vmx_misc_tests;
+extern const struct nested_table vmx_signal_tests;
 
 #endif
