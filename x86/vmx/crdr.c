@@ -322,7 +322,8 @@ static void dr_read_exit_run(struct nested_ctx *ctx)
 	if (!vmx_report_exit(ctx->vmx, EXIT_DR_ACCESS, "MOV from DR0 with MOV-DR exiting exits"))
 		return;
 	report_eq(0, DRQ_DR(q), "exit qualification of MOV from DR0 names DR0");
-	report_eq(DRQ_FROM_DR, q & DRQ_FROM_DR, "exit qualification of MOV from DR0 gives direction 1");
+	report_eq(DRQ_FROM_DR, q & DRQ_FROM_DR,
+		  "exit qualification of MOV from DR0 gives direction 1");
 }
 
 /* DR7.GE (bit 9) enables nothing by itself: a harmless value for the guest to write. */

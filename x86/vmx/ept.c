@@ -140,7 +140,8 @@ static void violation_read_run(struct nested_ctx *ctx)
 		invept(ctx);
 		*(uint64_t *)(page + OFF) = 0x1234;
 		nested_run(ctx);
-		vmx_report_exit(ctx->vmx, EXIT_VMCALL, "the read completes once the page is mapped");
+		vmx_report_exit(ctx->vmx, EXIT_VMCALL,
+				"the read completes once the page is mapped");
 		report_eq_x(0x1234, ctx->scratch[3], "the resumed read sees the page");
 	}
 	ept_end(ctx);
@@ -165,7 +166,8 @@ static void violation_fetch_run(struct nested_ctx *ctx)
 	nested_run(ctx);
 	if (report_violation(ctx, EPTQ_FETCH | EPTQ_READABLE | EPTQ_WRITABLE | EPTQ_GLA_VALID |
 			     EPTQ_FINAL, PAGE, "a fetch from a page mapped read/write"))
-		report_eq_x(PAGE, vmx_exit(ctx)->rip, "guest RIP at the fetch violation is the page");
+		report_eq_x(PAGE, vmx_exit(ctx)->rip,
+			    "guest RIP at the fetch violation is the page");
 	ept_end(ctx);
 }
 
@@ -211,7 +213,8 @@ static void misconfig_memtype_run(struct nested_ctx *ctx)
 
 static void misconfig_reserved_run(struct nested_ctx *ctx)
 {
-	misconfig_case(ctx, 0, 1ULL << vmx_caps()->maxphyaddr, "with an address bit above MAXPHYADDR");
+	misconfig_case(ctx, 0, 1ULL << vmx_caps()->maxphyaddr,
+		       "with an address bit above MAXPHYADDR");
 }
 
 /* Execute-only: allowed with IA32_VMX_EPT_VPID_CAP[0], a misconfiguration without. */
@@ -266,7 +269,8 @@ static void ad_write_run(struct nested_ctx *ctx)
 	ctx->scratch[2] = 1;
 	nested_run(ctx);
 	vmx_report_exit(ctx->vmx, EXIT_VMCALL, "the guest writes its page with EPT A/D enabled");
-	report_eq_x(EPT_A | EPT_D, *pte & (EPT_A | EPT_D), "a guest write sets A and D in the EPT leaf");
+	report_eq_x(EPT_A | EPT_D, *pte & (EPT_A | EPT_D),
+		    "a guest write sets A and D in the EPT leaf");
 	ept_end(ctx);
 }
 
@@ -278,7 +282,8 @@ static void ad_off_run(struct nested_ctx *ctx)
 	ctx->scratch[2] = 1;
 	nested_run(ctx);
 	vmx_report_exit(ctx->vmx, EXIT_VMCALL, "the guest writes its page with EPT A/D disabled");
-	report_eq_x(0, *pte & (EPT_A | EPT_D), "without EPTP bit 6 the EPT leaf keeps A and D clear");
+	report_eq_x(0, *pte & (EPT_A | EPT_D),
+		    "without EPTP bit 6 the EPT leaf keeps A and D clear");
 	ept_end(ctx);
 }
 

@@ -321,7 +321,8 @@ static void vmfunc_disabled_run(struct nested_ctx *ctx)
 {
 	ctx->scratch[6] = 0;
 	nested_run(ctx);
-	vmx_report_exit(ctx->vmx, EXIT_VMCALL, "the guest goes on after VMFUNC without VM functions");
+	vmx_report_exit(ctx->vmx, EXIT_VMCALL,
+			"the guest goes on after VMFUNC without VM functions");
 	report_exc(EXINFO(UD_VECTOR, 0), ctx->scratch[2],
 		   "VMFUNC without \"enable VM functions\" raises #UD in the guest");
 }
@@ -353,7 +354,7 @@ static void ve_run(struct nested_ctx *ctx)
 	if (vmx_report_exit(ctx->vmx, EXIT_EXCEPTION, "an EPT violation eligible for #VE "
 			    "raises #VE (its bitmap bit set)")) {
 		report_eq_x(INTR_INFO(INTR_TYPE_HW_EXC, VE_VECTOR),
-			    e->intr_info & ~INTR_INFO_NMI_UNBLOCK, "the exit is for vector 20 (#VE)");
+			    e->intr_info & ~INTR_INFO_NMI_UNBLOCK, "the exit is for #VE");
 		report_eq(EXIT_EPT_VIOLATION, info[0], "#VE information: exit reason 48");
 		report_eq_x(0xffffffff, info[1], "#VE information: word 1 set to FFFFFFFFH");
 		report_eq_x(EPTQ_READ | EPTQ_GLA_VALID | EPTQ_FINAL,

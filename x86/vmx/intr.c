@@ -99,8 +99,10 @@ static void extint_case(struct nested_ctx *ctx, bool ack, bool guest_if)
 	if (ack) {
 		report_eq_x(INTR_INFO(INTR_TYPE_EXT_INTR, INTR_VEC), e->intr_info,
 			    "acknowledge interrupt on exit gives the vector in the information");
-		report_eq(1, ctx->scratch[5], "the acknowledged interrupt is in service after the exit");
-		report_eq(0, ctx->scratch[6], "the acknowledged interrupt is not delivered to the host");
+		report_eq(1, ctx->scratch[5],
+			  "the acknowledged interrupt is in service after the exit");
+		report_eq(0, ctx->scratch[6],
+			  "the acknowledged interrupt is not delivered to the host");
 	} else {
 		report_eq(0, e->intr_info & INTR_INFO_VALID,
 			  "without acknowledge on exit the interruption information is invalid "

@@ -241,7 +241,8 @@ static void pat_run(struct nested_ctx *ctx)
 	nested_on_guest_cpu(ctx, pat_enter);
 	vmx_report_exit(ctx->vmx, EXIT_VMCALL, "the PAT guest runs to VMCALL");
 	report_eq_x(PAT_GUEST ^ 1, ctx->scratch[3], "\"load IA32_PAT\" gives the guest its PAT");
-	report_eq_x(PAT_WRITTEN, vmcs_read(VMCS_GUEST_PAT), "\"save IA32_PAT\" stores the guest's PAT");
+	report_eq_x(PAT_WRITTEN, vmcs_read(VMCS_GUEST_PAT),
+		    "\"save IA32_PAT\" stores the guest's PAT");
 	report_eq_x(host, ctx->scratch[7], "\"load IA32_PAT\" on exit restores the host's PAT");
 }
 

@@ -64,7 +64,8 @@ static void no_bitmap_write_run(struct nested_ctx *ctx)
 	if (report_msr_exit(ctx, true, MSR_KERNEL_GS_BASE,
 			    "WRMSR of KERNEL_GS_BASE without MSR bitmaps"))
 		report_eq_x(0x1234567800ULL, ctx->vmx->gprs.rdx << 32 |
-			    (uint32_t)ctx->vmx->gprs.rax, "EDX:EAX at the WRMSR exit hold the value");
+			    (uint32_t)ctx->vmx->gprs.rax,
+			     "EDX:EAX at the WRMSR exit hold the value");
 }
 
 /* On the guest's CPU: KERNEL_GS_BASE after the entry (scratch[6]), then restored. */
