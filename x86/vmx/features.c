@@ -145,7 +145,8 @@ static void real_mode_run(struct nested_ctx *ctx)
 			  "the real-mode guest's CR0.PE is clear at the exit");
 		vmx_skip_insn(ctx->vmx);
 		nested_run(ctx);
-		if (vmx_report_exit(ctx->vmx, EXIT_EXCEPTION, "VMXON in the real-mode guest faults"))
+		if (vmx_report_exit(ctx->vmx, EXIT_EXCEPTION,
+				    "VMXON in the real-mode guest faults"))
 			report_eq_x(INTR_INFO(INTR_TYPE_HW_EXC, UD_VECTOR),
 				    vmx_exit(ctx)->intr_info & ~INTR_INFO_NMI_UNBLOCK,
 				    "VMXON in real mode raises #UD before any VM exit");
