@@ -217,6 +217,67 @@ bool nested_report_exit(bool pass, uint64_t expected, uint64_t got, nested_exit_
 	return vreport_decoded(pass, e, g, fmt, ap);
 }
 
+/* ---- the exit round-trip benchmark ---- */
+
+void nested_bench_guest(struct nested_ctx *ctx)
+{
+	for (;;)
+		asm volatile("cpuid" : : "a"(0), "c"(0) : "rbx", "rdx", "memory");
+}
+
+struct bench {
+	uint64_t cpuid_exit;
+	void (*skip)(struct nested_ctx *ctx);
+	unsigned int good;
+	uint64_t cycles[NESTED_BENCH_TRIPS];
+};
+
+/* On the guest's CPU: the first entry enables the CPU and warms up, untimed. */
+static void bench_loop(struct nested_ctx *ctx)
+{
+	struct bench *b = ctx->data;
+	const struct nested_family *f = ctx->test->family;
+
+	nested_enter_here(ctx);
+	b->skip(ctx);
+	for (int i = 0; i < NESTED_BENCH_TRIPS; i++) {
+		uint64_t t0 = rdtsc(), code = f->enter(ctx);
+
+		b->cycles[i] = rdtsc() - t0;
+		b->good += code == b->cpuid_exit;
+		b->skip(ctx);
+	}
+}
+
+void nested_bench_exits(struct nested_ctx *ctx, uint64_t cpuid_exit,
+			void (*skip)(struct nested_ctx *ctx))
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	const int n = NESTED_BENCH_TRIPS;
+
+	if (!b)
+		report_abort("out of memory for the benchmark");
+	b->cpuid_exit = cpuid_exit;
+	b->skip = skip;
+	ctx->data = b;
+	nested_on_guest_cpu(ctx, bench_loop);
+	report_eq(n, b->good, "%d CPUID round trips each exit with CPUID", n);
+	/* Insertion sort: few enough samples, and no sort in lib. */
+	for (int i = 1; i < n; i++) {
+		uint64_t v = b->cycles[i];
+		int j = i;
+
+		for (; j > 0 && b->cycles[j - 1] > v; j--)
+			b->cycles[j] = b->cycles[j - 1];
+		b->cycles[j] = v;
+	}
+	report_info("exit round trip: median %lu TSC cycles (min %lu, max %lu, %d trips)",
+		    (unsigned long)b->cycles[n / 2], (unsigned long)b->cycles[0],
+		    (unsigned long)b->cycles[n - 1], n);
+	ctx->data = NULL;
+	free(b);
+}
+
 /* ---- guests ---- */
 
 void *nested_stack_alloc(void)

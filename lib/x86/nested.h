@@ -179,6 +179,27 @@ typedef char *(*nested_exit_str_t)(uint64_t code, char *buf, size_t len);
 bool nested_report_exit(bool pass, uint64_t expected, uint64_t got, nested_exit_str_t str,
 			const char *detail, const char *fmt, va_list ap) __printf(6, 0);
 
+/* ---- the exit round-trip benchmark ---- */
+
+#define NESTED_BENCH_TRIPS	1000
+
+/* Guest code for nested_bench_exits(): CPUID (2 bytes: 0F A2) forever. */
+void nested_bench_guest(struct nested_ctx *ctx);
+
+/**
+ * nested_bench_exits() - time CPUID exit round trips (a @run hook's body)
+ * @cpuid_exit: the family's exit code of a CPUID exit
+ * @skip: move the guest's RIP past the CPUID
+ *
+ * After one untimed entry, times NESTED_BENCH_TRIPS entries with RDTSC on
+ * the guest's CPU, each moving past the CPUID it exits on; checks that each
+ * exit was a CPUID exit and prints the median, minimum and maximum in TSC
+ * cycles in an INFO line "exit round trip: median N TSC cycles ..." that
+ * scripts/bench.sh reads. Prepare the guest (CPUID intercept) first.
+ */
+void nested_bench_exits(struct nested_ctx *ctx, uint64_t cpuid_exit,
+			void (*skip)(struct nested_ctx *ctx));
+
 /* ---- guests ---- */
 
 #define NESTED_STACK_ORDER	2	/* 16 KiB per guest */

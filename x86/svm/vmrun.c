@@ -16,6 +16,9 @@
  *   table (built here by lib/vm.c, the host's page-table code).
  * - 15.7.1 and 15.6: with NRIPS (CPUID Fn8000_000A_EDX[3]) the VMCB's nRIP
  *   holds the address after the intercepted instruction.
+ * - 15.9: with its intercept bit set CPUID exits with VMEXIT_CPUID;
+ *   bench_exit times such round trips for scripts/bench.sh (its one check:
+ *   every exit is VMEXIT_CPUID).
  * Known VMM caveats: see known-failures.txt (svm*).
  */
 #include "asm/cr.h"
@@ -299,8 +302,23 @@ INVALID_STATE(invalid_msrpm_beyond_maxpa, "an MSRPM reaching past MAXPHYADDR",
 	      vmcb_set_intercept(v, SVM_INTERCEPT_MSR_PROT);
 	      v->control.msrpm_base_pa = BIT_ULL(maxphyaddr()) - 0x1000)
 
+/* CPUID is 2 bytes (0F A2): no need for NRIPS. */
+static void skip_cpuid(struct nested_ctx *ctx)
+{
+	ctx->vmcb->save.rip += 2;
+}
+
+static void bench_run(struct nested_ctx *ctx)
+{
+	vmcb_set_intercept(ctx->vmcb, SVM_INTERCEPT_CPUID);
+	nested_bench_exits(ctx, SVM_EXIT_CPUID, skip_cpuid);
+}
+
+SVM_TEST(bench_exit, .guest = nested_bench_guest, .run = bench_run)
+
 static const struct subtest tests[] = {
 	SUBTEST_NEEDS(vmrun_basic, svm_needs),
+	SUBTEST_NEEDS(bench_exit, svm_needs),
 	SUBTEST_NEEDS(vmrun_gprs, svm_needs),
 	SUBTEST_NEEDS(vmrun_resume, svm_needs),
 	SUBTEST_SMP(vmrun_every_cpu, svm_needs, 2),
