@@ -20,6 +20,7 @@
 #ifndef LIB_X86_NESTED_H
 #define LIB_X86_NESTED_H
 
+#include "extable.h"
 #include "libc.h"
 #include "subtest.h"
 
@@ -166,6 +167,25 @@ void nested_check_host_state(struct nested_ctx *ctx, const char *what);
  * past the intercepted event (scratch[1]); the failure decodes both.
  */
 void nested_report_not_delivered(struct nested_ctx *ctx, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * NESTED_GUEST_INSN(name, insn, setup...): guest code g_name() executing
+ * @insn inside an exception fixup, so that a VMM raising an exception
+ * instead of the exit fails the checks without ending the run; scratch[2]
+ * keeps the exception (0 for none). RAX (a), RCX (cx) and RDX (d) start at
+ * 0 and are the instruction's operands; @setup (statements) may set them.
+ */
+#define NESTED_GUEST_INSN(name, insn, ...)					\
+	static void g_##name(struct nested_ctx *c)				\
+	{									\
+		DECLARE_EXINFO(ex);						\
+		uint64_t a = 0, cx = 0, d = 0;					\
+										\
+		__VA_ARGS__;							\
+		asm volatile(ASM_TRY(insn) : "+r"(ex), "+a"(a), "+c"(cx), "+d"(d)	\
+			     : : "rbx", "memory");				\
+		c->scratch[2] = ex;						\
+	}
 
 /* Decodes an exit code into @buf ("VMEXIT_CPUID (0x72)") and returns @buf. */
 typedef char *(*nested_exit_str_t)(uint64_t code, char *buf, size_t len);

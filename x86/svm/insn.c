@@ -36,22 +36,8 @@ static uint8_t target[4096] __aligned(4096);
 
 #define TARGET	((uintptr_t)target)
 
-/*
- * Guest side: the instruction inside an exception fixup, so that a VMM
- * raising an exception instead of the intercept fails the checks without
- * ending the run; scratch[2] keeps the exception (0 for none).
- */
-#define GUEST_INSN(name, insn, ...)						\
-	static void g_##name(struct nested_ctx *c)				\
-	{									\
-		DECLARE_EXINFO(ex);						\
-		uint64_t a = 0, cx = 0, d = 0;					\
-										\
-		__VA_ARGS__;							\
-		asm volatile(ASM_TRY(insn) : "+r"(ex), "+a"(a), "+c"(cx), "+d"(d)	\
-			     : : "rbx", "memory");				\
-		c->scratch[2] = ex;						\
-	}
+/* Guest side: the instruction inside an exception fixup (nested.h). */
+#define GUEST_INSN(name, insn, ...)	NESTED_GUEST_INSN(name, insn, __VA_ARGS__)
 
 GUEST_INSN(cpuid, "cpuid")
 GUEST_INSN(hlt, "hlt")

@@ -38,22 +38,8 @@ static uint8_t target[4096] __aligned(4096);
 
 #define TARGET	((uintptr_t)target)
 
-/*
- * Guest side: the instruction inside an exception fixup, so that a VMM
- * raising an exception instead of the exit fails the checks without ending
- * the run; scratch[2] keeps the exception (0 for none).
- */
-#define GUEST_INSN(name, insn, ...)						\
-	static void g_##name(struct nested_ctx *c)				\
-	{									\
-		DECLARE_EXINFO(ex);						\
-		uint64_t a = TARGET, cx = 0, d = 0;				\
-										\
-		__VA_ARGS__;							\
-		asm volatile(ASM_TRY(insn) : "+r"(ex), "+a"(a), "+c"(cx), "+d"(d)	\
-			     : : "rbx", "memory");				\
-		c->scratch[2] = ex;						\
-	}
+/* Guest side (nested.h); memory operands point at the target page. */
+#define GUEST_INSN(name, insn, ...)	NESTED_GUEST_INSN(name, insn, a = TARGET; __VA_ARGS__)
 
 GUEST_INSN(cpuid, "cpuid", a = 0)
 GUEST_INSN(hlt, "hlt")
