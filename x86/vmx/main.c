@@ -16,6 +16,7 @@
 
 /* Run order: every feature file's table. */
 static const struct nested_table *const tables[] = {
+	&vmx_first_tests,	/* before any VMXON on vCPU 0 */
 	&vmx_basic_tests,
 	&vmx_insn_tests,
 	&vmx_entry_ctl_tests,

@@ -86,6 +86,7 @@ void vmx_entry_check(struct nested_ctx *ctx);
 #define FAIL_MSR	(EXIT_REASON_ENTRY_FAIL | EXIT_MSR_LOAD_FAIL)
 
 /* The feature files' tables. */
+extern const struct nested_table vmx_first_tests;
 extern const struct nested_table vmx_basic_tests;
 extern const struct nested_table vmx_insn_tests;
 extern const struct nested_table vmx_entry_ctl_tests;
