@@ -217,6 +217,15 @@ bool nested_report_exit(bool pass, uint64_t expected, uint64_t got, nested_exit_
 	return vreport_decoded(pass, e, g, fmt, ap);
 }
 
+void nested_event_record(volatile struct nested_event *e, const struct ex_regs *r)
+{
+	e->count++;
+	e->vector = r->vector;
+	e->error = r->error_code;
+	e->rip = r->rip;
+	e->cr2 = read_cr2();
+}
+
 /* ---- the exit round-trip benchmark ---- */
 
 void nested_bench_guest(struct nested_ctx *ctx)

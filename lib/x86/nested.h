@@ -24,6 +24,7 @@
 #include "libc.h"
 #include "subtest.h"
 
+struct ex_regs;
 struct nested_ctx;
 struct svm_guest;
 struct vmcb;
@@ -186,6 +187,18 @@ void nested_report_not_delivered(struct nested_ctx *ctx, const char *fmt, ...) _
 			     : : "rbx", "memory");				\
 		c->scratch[2] = ex;						\
 	}
+
+/*
+ * What a guest's exception handler saw (the event-injection tests of both
+ * families): deliveries counted, vector, error code, return RIP, CR2.
+ */
+struct nested_event {
+	unsigned int count;
+	uint64_t vector, error, rip, cr2;
+};
+
+/* Record the exception @r in @e (from a guest's handler). */
+void nested_event_record(volatile struct nested_event *e, const struct ex_regs *r);
 
 /* Decodes an exit code into @buf ("VMEXIT_CPUID (0x72)") and returns @buf. */
 typedef char *(*nested_exit_str_t)(uint64_t code, char *buf, size_t len);

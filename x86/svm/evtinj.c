@@ -29,18 +29,11 @@
 #define EVT_CR2		0xdead0000ULL
 
 /* What the guest's handler saw. */
-static struct {
-	volatile unsigned int n;
-	uint64_t vec, ec, rip, cr2;
-} got;
+static volatile struct nested_event got;
 
 static void evt_handler(struct ex_regs *r)
 {
-	got.n++;
-	got.vec = r->vector;
-	got.ec = r->error_code;
-	got.rip = r->rip;
-	got.cr2 = read_cr2();
+	nested_event_record(&got, r);
 }
 
 static void evt_guest(struct nested_ctx *ctx)
@@ -125,11 +118,11 @@ static void evt_run(struct nested_ctx *ctx)
 	install_exception_handler(r->seen, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest with an injected %s runs to VMMCALL",
 			r->name);
-	report_eq(1, got.n, "injected %s is delivered once with the guest's IF=0", r->name);
-	report_eq_x(r->seen, got.vec, "injected %s goes through IDT vector %#x", r->name, r->seen);
+	report_eq(1, got.count, "injected %s is delivered once with the guest's IF=0", r->name);
+	report_eq_x(r->seen, got.vector, "injected %s goes through IDT vector %#x", r->name, r->seen);
 	report_return_rip(r, rip, v->save.rip, got.rip);
 	if (r->ev)
-		report_eq_x(r->ec, got.ec, "injected %s pushes its error code (EV=1)", r->name);
+		report_eq_x(r->ec, got.error, "injected %s pushes its error code (EV=1)", r->name);
 	if (r->vec == PF_VECTOR)
 		report_eq_x(EVT_CR2, got.cr2, "injected %s leaves CR2 as the VMCB has it", r->name);
 	report_eq(1, ctx->scratch[0], "guest runs its code after the injected %s", r->name);
@@ -157,7 +150,7 @@ static void not_intercepted_run(struct nested_ctx *ctx)
 	install_exception_handler(UD_VECTOR, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"injected #UD is not subject to the #UD intercept");
-	report_eq(1, got.n, "injected #UD with its intercept set reaches the guest's handler");
+	report_eq(1, got.count, "injected #UD with its intercept set reaches the guest's handler");
 }
 
 SVM_TEST(inject_not_intercepted, .guest = evt_guest, .run = not_intercepted_run)
@@ -216,7 +209,7 @@ static void bad_check(struct nested_ctx *ctx)
 		    "VMRUN injecting %s fails (EXITCODE[31:0] = -1)", b->what);
 	svm_report_exit(ctx->guest, SVM_EXIT_INVALID, "VMRUN injecting %s exits with "
 			"VMEXIT_INVALID (-1 in all 64 bits)", b->what);
-	report_eq(0, got.n, "%s is not delivered to the guest", b->what);
+	report_eq(0, got.count, "%s is not delivered to the guest", b->what);
 	report_eq(0, ctx->scratch[0], "guest with an injected %s does not run", b->what);
 	nested_check_host_state(ctx, "an illegal injection");
 }

@@ -23,19 +23,12 @@
 
 #define INJ_VEC		0x61
 
-/* What the guest's handler saw: vector, error code, return RIP, CR2. */
-static volatile struct {
-	unsigned int count, vector;
-	uint64_t error, rip, cr2;
-} seen;
+/* What the guest's handler saw. */
+static volatile struct nested_event seen;
 
 static void inj_handler(struct ex_regs *r)
 {
-	seen.count++;
-	seen.vector = r->vector;
-	seen.error = r->error_code;
-	seen.rip = r->rip;
-	seen.cr2 = read_cr2();
+	nested_event_record(&seen, r);
 	r->rip = (uintptr_t)nested_guest_entry;	/* start over, whatever was skipped */
 }
 
