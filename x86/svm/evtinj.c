@@ -119,7 +119,8 @@ static void evt_run(struct nested_ctx *ctx)
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest with an injected %s runs to VMMCALL",
 			r->name);
 	report_eq(1, got.count, "injected %s is delivered once with the guest's IF=0", r->name);
-	report_eq_x(r->seen, got.vector, "injected %s goes through IDT vector %#x", r->name, r->seen);
+	report_eq_x(r->seen, got.vector, "injected %s goes through IDT vector %#x", r->name,
+		    r->seen);
 	report_return_rip(r, rip, v->save.rip, got.rip);
 	if (r->ev)
 		report_eq_x(r->ec, got.error, "injected %s pushes its error code (EV=1)", r->name);
