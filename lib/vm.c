@@ -6,9 +6,12 @@
  * smaller ones with the same attributes when a change needs it. TLB flushes are the
  * port's pt_flush(), for the live root only: a test that changes mappings
  * other CPUs use flushes there itself where the port's flush is local.
+ * Entries are in the port's format (the arch_pte_* hooks), or in the format
+ * a root was allocated with (pt_root_alloc_format()).
  */
 #include "alloc.h"
 #include "report.h"
+#include "spinlock.h"
 #include "vm.h"
 
 static void *(*table_alloc)(void);
@@ -49,8 +52,36 @@ static unsigned int table_order(int level)
 	return order;
 }
 
+/* The port's own entry format. */
+static const struct pt_format port_format = {
+	.none = arch_pte_none,
+	.leaf_ok = arch_pt_leaf_ok,
+	.present = arch_pte_present,
+	.is_leaf = arch_pte_is_leaf,
+	.addr = arch_pte_addr,
+	.table = arch_pte_table,
+	.leaf = arch_pte_leaf,
+	.flags = arch_pte_flags,
+};
+
+/* Roots of another format (pt_root_alloc_format()); any other root is the port's. */
+#define FORMAT_ROOTS	32
+static struct {
+	pt_root_t root;
+	const struct pt_format *fmt;
+} format_roots[FORMAT_ROOTS];
+static struct spinlock format_lock;
+
+static const struct pt_format *fmt_of(pt_root_t root)
+{
+	for (int i = 0; i < FORMAT_ROOTS; i++)
+		if (__atomic_load_n(&format_roots[i].root, __ATOMIC_ACQUIRE) == root)
+			return format_roots[i].fmt;
+	return &port_format;
+}
+
 /* A table for @level with every entry empty, or NULL when out of memory. */
-static uint64_t *table_new(int level)
+static uint64_t *table_new(const struct pt_format *f, int level)
 {
 	unsigned int order = table_order(level);
 	uint64_t *t;
@@ -58,22 +89,22 @@ static uint64_t *table_new(int level)
 	t = order == 0 && table_alloc ? table_alloc() : alloc_pages(order);
 	if (t)
 		for (unsigned int i = 0; i < table_entries(level); i++)
-			t[i] = arch_pte_none(level);
+			t[i] = f->none(level);
 	return t;
 }
 
-static uint64_t *new_table(int level)
+static uint64_t *new_table(const struct pt_format *f, int level)
 {
-	uint64_t *t = table_new(level);
+	uint64_t *t = table_new(f, level);
 
 	if (!t)
 		report_abort("page tables: out of memory for a table");
 	return t;
 }
 
-static uint64_t *table_of(uint64_t pte)
+static uint64_t *table_of(const struct pt_format *f, uint64_t pte)
 {
-	return (uint64_t *)(uintptr_t)arch_pte_addr(pte);
+	return (uint64_t *)(uintptr_t)f->addr(pte);
 }
 
 static uint64_t *entry(uint64_t *table, uintptr_t virt, int level)
@@ -88,20 +119,21 @@ static void flush(pt_root_t root, uintptr_t virt)
 }
 
 /* Replace a large leaf at @level by a table of smaller leaves one level down. */
-static void split(uint64_t *pte, int level)
+static void split(const struct pt_format *f, uint64_t *pte, int level)
 {
-	uint64_t *t = new_table(level - 1);
-	uint64_t base = arch_pte_addr(*pte) & ~(level_size(level) - 1);
-	unsigned int flags = arch_pte_flags(*pte);
+	uint64_t *t = new_table(f, level - 1);
+	uint64_t base = f->addr(*pte) & ~(level_size(level) - 1);
+	unsigned int flags = f->flags(*pte);
 
 	for (unsigned int i = 0; i < table_entries(level - 1); i++)
-		t[i] = arch_pte_leaf(base + i * level_size(level - 1), flags, level - 1);
-	*pte = arch_pte_table(t, level);
+		t[i] = f->leaf(base + i * level_size(level - 1), flags, level - 1);
+	*pte = f->table(t, level);
 }
 
 /* The entry for @virt at @target level, creating tables and splitting leaves. */
 static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
 {
+	const struct pt_format *f = fmt_of(root);
 	uint64_t *table = (uint64_t *)(uintptr_t)root;
 
 	for (int level = geo()->levels;; level--) {
@@ -109,27 +141,28 @@ static uint64_t *get_pte(pt_root_t root, uintptr_t virt, int target)
 
 		if (level == target)
 			return pte;
-		if (!arch_pte_present(*pte, level))
-			*pte = arch_pte_table(new_table(level - 1), level);
-		else if (arch_pte_is_leaf(*pte, level))
-			split(pte, level);
-		table = table_of(*pte);
+		if (!f->present(*pte, level))
+			*pte = f->table(new_table(f, level - 1), level);
+		else if (f->is_leaf(*pte, level))
+			split(f, pte, level);
+		table = table_of(f, *pte);
 	}
 }
 
-static int best_level(uintptr_t virt, uint64_t phys, size_t left, bool only_4k)
+static int best_level(const struct pt_format *f, uintptr_t virt, uint64_t phys, size_t left,
+		      bool only_4k)
 {
 	for (int level = geo()->levels - 1; level > 1 && !only_4k; level--) {
 		uint64_t size = level_size(level);
 
-		if (arch_pt_leaf_ok(level) && !(virt & (size - 1)) && !(phys & (size - 1)) &&
+		if (f->leaf_ok(level) && !(virt & (size - 1)) && !(phys & (size - 1)) &&
 		    left >= size)
 			return level;
 	}
 	return 1;
 }
 
-static void free_tables(uint64_t *table, int level);
+static void free_tables(const struct pt_format *f, uint64_t *table, int level);
 
 /*
  * Point @pte (at @level, for @virt) at a leaf. A table it pointed at is
@@ -138,27 +171,30 @@ static void free_tables(uint64_t *table, int level);
  */
 static void set_leaf(pt_root_t root, uint64_t *pte, uint64_t leaf, uintptr_t virt, int level)
 {
+	const struct pt_format *f = fmt_of(root);
 	uint64_t old = *pte;
 
 	*pte = leaf;
-	if (level == 1 || !arch_pte_present(old, level) || arch_pte_is_leaf(old, level)) {
+	if (level == 1 || !f->present(old, level) || f->is_leaf(old, level)) {
 		flush(root, virt);
 		return;
 	}
 	for (uint64_t off = 0; off < level_size(level); off += 4096)
 		flush(root, virt + off);
-	free_tables(table_of(old), level - 1);
+	free_tables(f, table_of(f, old), level - 1);
 }
 
 int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
 		unsigned int flags, bool only_4k)
 {
+	const struct pt_format *f = fmt_of(root);
+
 	if ((virt | phys | size) & 4095)
 		return -1;
 	while (size) {
-		int level = best_level(virt, phys, size, only_4k);
+		int level = best_level(f, virt, phys, size, only_4k);
 
-		set_leaf(root, get_pte(root, virt, level), arch_pte_leaf(phys, flags, level), virt,
+		set_leaf(root, get_pte(root, virt, level), f->leaf(phys, flags, level), virt,
 			 level);
 		virt += level_size(level);
 		phys += level_size(level);
@@ -169,6 +205,7 @@ int pt_root_map(pt_root_t root, uintptr_t virt, uint64_t phys, size_t size,
 
 int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 {
+	const struct pt_format *f = fmt_of(root);
 	uint64_t *table = (uint64_t *)(uintptr_t)root;
 
 	memset(w, 0, sizeof(*w));
@@ -177,17 +214,17 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 
 		w->pte = pte;
 		w->level = level;
-		if (!arch_pte_present(*pte, level))
+		if (!f->present(*pte, level))
 			return -1;
-		if (arch_pte_is_leaf(*pte, level)) {
+		if (f->is_leaf(*pte, level)) {
 			uint64_t mask = level_size(level) - 1;
 
 			w->present = true;
-			w->phys = (arch_pte_addr(*pte) & ~mask) | (virt & mask);
-			w->flags = arch_pte_flags(*pte);
+			w->phys = (f->addr(*pte) & ~mask) | (virt & mask);
+			w->flags = f->flags(*pte);
 			return 0;
 		}
-		table = table_of(*pte);
+		table = table_of(f, *pte);
 	}
 	return -1;
 }
@@ -198,8 +235,10 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
  * next entry (a 2 MiB unmap costs one walk, not 512).
  */
 static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
-		       uint64_t (*fn)(uint64_t, unsigned int), unsigned int arg)
+		       uint64_t (*fn)(const struct pt_format *, uint64_t, unsigned int),
+		       unsigned int arg)
 {
+	const struct pt_format *f = fmt_of(root);
 	uint64_t *pte = NULL;
 
 	if ((virt | size) & 4095)
@@ -208,27 +247,27 @@ static int for_each_4k(pt_root_t root, uintptr_t virt, size_t size,
 		struct pt_walk w;
 
 		if (pte && virt % level_size(2)) {
-			if (!arch_pte_present(*++pte, 1))
+			if (!f->present(*++pte, 1))
 				return -1;
 		} else {
 			if (pt_root_walk(root, virt, &w))
 				return -1;
 			pte = w.level > 1 ? get_pte(root, virt, 1) : w.pte;
 		}
-		*pte = fn(*pte, arg);
+		*pte = fn(f, *pte, arg);
 		flush(root, virt);
 	}
 	return 0;
 }
 
-static uint64_t cleared(uint64_t pte, unsigned int unused)
+static uint64_t cleared(const struct pt_format *f, uint64_t pte, unsigned int unused)
 {
-	return arch_pte_none(1);
+	return f->none(1);
 }
 
-static uint64_t protected(uint64_t pte, unsigned int flags)
+static uint64_t protected(const struct pt_format *f, uint64_t pte, unsigned int flags)
 {
-	return arch_pte_leaf(arch_pte_addr(pte), flags, 1);
+	return f->leaf(f->addr(pte), flags, 1);
 }
 
 int pt_root_unmap(pt_root_t root, uintptr_t virt, size_t size)
@@ -248,14 +287,34 @@ pt_root_t pt_root_current(void)
 
 pt_root_t pt_root_alloc(void)
 {
-	return (uintptr_t)table_new(geo()->levels);
+	return (uintptr_t)table_new(&port_format, geo()->levels);
 }
 
-static void free_tables(uint64_t *table, int level)
+pt_root_t pt_root_alloc_format(const struct pt_format *fmt)
+{
+	pt_root_t root = (uintptr_t)table_new(fmt, geo()->levels);
+	int i;
+
+	if (!root)
+		return 0;
+	spin_lock(&format_lock);
+	for (i = 0; i < FORMAT_ROOTS && format_roots[i].root; i++)
+		;
+	if (i < FORMAT_ROOTS) {
+		format_roots[i].fmt = fmt;
+		__atomic_store_n(&format_roots[i].root, root, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&format_lock);
+	if (i == FORMAT_ROOTS)
+		report_abort("page tables: more than %d roots of other formats", FORMAT_ROOTS);
+	return root;
+}
+
+static void free_tables(const struct pt_format *f, uint64_t *table, int level)
 {
 	for (unsigned int i = 0; i < table_entries(level) && level > 1; i++)
-		if (arch_pte_present(table[i], level) && !arch_pte_is_leaf(table[i], level))
-			free_tables(table_of(table[i]), level - 1);
+		if (f->present(table[i], level) && !f->is_leaf(table[i], level))
+			free_tables(f, table_of(f, table[i]), level - 1);
 	/* Tables from a port's static boot pool are not the allocator's to take back. */
 	if (page_alloc_owns(table))
 		free_pages(table, table_order(level));
@@ -263,8 +322,14 @@ static void free_tables(uint64_t *table, int level)
 
 void pt_root_free(pt_root_t root)
 {
-	if (root)
-		free_tables((uint64_t *)(uintptr_t)root, geo()->levels);
+	if (!root)
+		return;
+	free_tables(fmt_of(root), (uint64_t *)(uintptr_t)root, geo()->levels);
+	spin_lock(&format_lock);
+	for (int i = 0; i < FORMAT_ROOTS; i++)
+		if (format_roots[i].root == root)
+			__atomic_store_n(&format_roots[i].root, 0, __ATOMIC_RELEASE);
+	spin_unlock(&format_lock);
 }
 
 int pt_map(uintptr_t virt, uint64_t phys, size_t size, unsigned int flags)

@@ -98,6 +98,30 @@ pt_root_t pt_root_current(void);
 /* A new empty root table, or 0 when out of memory. */
 pt_root_t pt_root_alloc(void);
 
+/**
+ * struct pt_format - an entry format other than the port's own, for tables
+ * the CPU walks on a guest's behalf (Intel EPT, lib/x86/vmx_ept.c). Each
+ * hook means what the port's arch_pte_* hook of the same name means (see
+ * the end of this file); the geometry is the port's.
+ */
+struct pt_format {
+	uint64_t (*none)(int level);
+	bool (*leaf_ok)(int level);
+	bool (*present)(uint64_t pte, int level);
+	bool (*is_leaf)(uint64_t pte, int level);
+	uint64_t (*addr)(uint64_t pte);
+	uint64_t (*table)(uint64_t *table, int level);
+	uint64_t (*leaf)(uint64_t phys, unsigned int flags, int level);
+	unsigned int (*flags)(uint64_t pte);
+};
+
+/*
+ * A new empty root whose entries are in @fmt, or 0 when out of memory: the
+ * pt_root_*() calls on it use @fmt until pt_root_free(). At most 32 such
+ * roots exist at a time (report_abort() beyond).
+ */
+pt_root_t pt_root_alloc_format(const struct pt_format *fmt);
+
 /* Free every table under @root and the root itself (not the mapped pages). */
 void pt_root_free(pt_root_t root);
 

@@ -3,12 +3,13 @@
 #
 # Benchmarks, never tests: for each VMM and accelerator present (QEMU TCG; QEMU KVM when
 # /dev/kvm is usable; Bochs when installed) the wall time of the default catalogue
-# (./run_tests.sh -j JOBS) with its totals and checks per second; then, per machine (x86
-# QEMU: pc and microvm), the boot-to-exit time of the selftest stanza and of the floor, an
-# image that only exits, built here with the build's compiler: the median (min-max) of RUNS
-# runs of the bare VMM command, measured in the same run so that the distance to the floor
-# shows. Plain text on stdout; nothing is asserted. Run from a build directory (it uses
-# ./run_tests.sh and overwrites logs/).
+# (./run_tests.sh -j JOBS) with its totals and checks per second, and from its logs the
+# median cost of a nested CPUID exit/entry round trip (subtest bench_exit of x86/svm and
+# x86/vmx); then, per machine (x86 QEMU: pc and microvm), the boot-to-exit time of the
+# selftest stanza and of the floor, an image that only exits, built here with the build's
+# compiler: the median (min-max) of RUNS runs of the bare VMM command, measured in the same
+# run so that the distance to the floor shows. Plain text on stdout; nothing is asserted.
+# Run from a build directory (it uses ./run_tests.sh and overwrites logs/).
 # Usage: bench.sh [-n RUNS] [-j JOBS]
 
 set -u -o pipefail
@@ -137,6 +138,20 @@ catalogue()
 		"$(tail -n 1 <<<"$out")" "$checks" $((checks * 1000000 / (us ? us : 1)))
 }
 
+# exits: the bench_exit subtests of the stanzas the last catalogue ran (logs newer than
+# $WORK/mark): per stanza the median cost of a CPUID exit/entry round trip in guest TSC
+# cycles (x86/svm, x86/vmx; under Bochs, sync=none, the TSC is emulated time).
+exits()
+{
+	local log line
+
+	while IFS= read -r log; do
+		line=$(grep -m 1 'INFO: bench_exit: exit round trip: ' "$log") || continue
+		line=${line#*exit round trip: median }
+		printf '  %-26s %s\n' "$(basename "$log" .log)" "${line/ TSC cycles/}"
+	done < <(find logs -maxdepth 1 -name '*.log' -newer "$WORK/mark" | sort)
+}
+
 # median CMD...: run CMD RUNS times; print "<median> s (<min>-<max>)".
 median()
 {
@@ -200,7 +215,7 @@ main()
 		case $opt in
 		n) RUNS=$OPTARG ;;
 		j) JOBS=$OPTARG ;;
-		*) sed -n '4,12s/^# \{0,1\}//p' "$SELF"; exit 2 ;;
+		*) sed -n '4,13s/^# \{0,1\}//p' "$SELF"; exit 2 ;;
 		esac
 	done
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "-n wants a number of runs"
@@ -222,7 +237,10 @@ main()
 	while read -r vmm accel; do
 		"vmm_${vmm}_init"
 		printf '\n%s %s %s\n' "$vmm" "$accel" "$VMM_VERSION"
+		touch "$WORK/mark"
 		printf '  catalogue: %s\n' "$(catalogue "$vmm" "$accel")"
+		printf '  %-26s %s\n' "exit round trip of" "TSC cycles: median (min, max, trips)"
+		exits
 		row machine what "boot-to-exit, median (min-max)"
 		for m in $(machines "$vmm"); do
 			row "$m" "$SELFTEST" "$(selftest "$vmm" "$accel" "$m")"

@@ -12,6 +12,7 @@
 #include "asm/desc.h"
 #include "asm/msr.h"
 #include "asm/processor.h"
+#include "nested.h"
 #include "report.h"
 #include "smp.h"
 #include "svm.h"
@@ -96,28 +97,15 @@ uint32_t svm_asid_alloc(void)
 	return n > 1 ? 1 + a % (n - 1) : 1;
 }
 
-struct desc_ptr64 {
-	uint16_t limit;
-	uint64_t base;
-} __packed;
-
 /* A code or data segment of the running CPU's GDT in VMCB form. */
 static struct vmcb_seg seg_from_gdt(uint16_t sel)
 {
-	struct desc_ptr64 gdtr;
-	struct vmcb_seg s = { .selector = sel };
-	uint64_t d;
+	struct x86_seg x = nested_seg_from_gdt(sel);
 
-	asm volatile("sgdt %0" : "=m"(gdtr));
-	if (!(sel & ~7))
-		return s;
-	d = ((uint64_t *)gdtr.base)[sel >> 3];
-	s.attrib = ((d >> 40) & 0xff) | ((d >> 52) & 0xf) << 8;
-	s.limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
-	if (d & BIT_ULL(55))
-		s.limit = s.limit << 12 | 0xfff;
-	s.base = ((d >> 16) & 0xffffff) | ((d >> 56) & 0xff) << 24;
-	return s;
+	if (x.ar & X86_SEG_AR_UNUSABLE)
+		return (struct vmcb_seg){ .selector = sel };
+	return (struct vmcb_seg){ .selector = sel, .attrib = (x.ar & 0xff) | (x.ar >> 4 & 0xf00),
+				  .limit = x.limit, .base = x.base };
 }
 
 #define READ_SEG(name)							\
@@ -130,7 +118,7 @@ static struct vmcb_seg seg_from_gdt(uint16_t sel)
 static void vmcb_from_cpu(struct vmcb *v)
 {
 	struct vmcb_save *s = &v->save;
-	struct desc_ptr64 dt;
+	struct desc_ptr dt;
 
 	/* FS, GS, TR, LDTR and the syscall MSRs: what VMSAVE stores. */
 	vmsave((uintptr_t)v);
@@ -155,10 +143,11 @@ static void vmcb_from_cpu(struct vmcb *v)
 
 void svm_guest_set_entry(struct svm_guest *g, void (*fn)(void *), void *arg)
 {
-	g->vmcb.save.rip = (uintptr_t)svm_guest_entry;
-	g->vmcb.save.rsp = (uintptr_t)g->stack + (PAGE_SIZE << SVM_GUEST_STACK_ORDER);
+	g->vmcb.save.rip = (uintptr_t)nested_guest_entry;
+	g->vmcb.save.rsp = nested_stack_top(g->stack);
 	g->gprs.rdi = (uintptr_t)arg;
 	g->gprs.rsi = (uintptr_t)fn;
+	g->gprs.rdx = (uintptr_t)svm_guest_vmmcall;
 }
 
 struct svm_guest *svm_guest_create(void (*fn)(void *), void *arg)
@@ -170,9 +159,7 @@ struct svm_guest *svm_guest_create(void (*fn)(void *), void *arg)
 	if (!g)
 		report_abort("SVM: out of memory for a VMCB");
 	memset(g, 0, sizeof(*g));
-	g->stack = alloc_pages(SVM_GUEST_STACK_ORDER);
-	if (!g->stack)
-		report_abort("SVM: out of memory for a guest stack");
+	g->stack = nested_stack_alloc();
 	svm_enable_cpu();
 	vmcb_from_cpu(&g->vmcb);
 	g->vmcb.control.asid = svm_asid_alloc();
@@ -185,7 +172,7 @@ struct svm_guest *svm_guest_create(void (*fn)(void *), void *arg)
 
 void svm_guest_free(struct svm_guest *g)
 {
-	free_pages(g->stack, SVM_GUEST_STACK_ORDER);
+	nested_stack_free(g->stack);
 	free_pages(g, 1);
 }
 
@@ -402,19 +389,16 @@ char *svm_ioio_str(uint64_t info1, char *buf, size_t len)
 bool svm_report_exit(struct svm_guest *g, uint64_t expected, const char *fmt, ...)
 {
 	const struct vmcb_control *c = &g->vmcb.control;
-	char e[48] = "", a[48], got[160] = "";
 	bool pass = c->exit_code == expected;
+	char detail[80] = "";
 	va_list ap;
 
-	/* What was got carries the exit's details: enough to debug without a rerun. */
-	if (!pass) {
-		svm_exit_str(expected, e, sizeof(e));
-		snprintf(got, sizeof(got), "%s; exitinfo1 %#lx exitinfo2 %#lx rip %#lx",
-			 svm_exit_str(c->exit_code, a, sizeof(a)), (unsigned long)c->exit_info_1,
-			 (unsigned long)c->exit_info_2, (unsigned long)g->vmcb.save.rip);
-	}
+	if (!pass)
+		snprintf(detail, sizeof(detail), "exitinfo1 %#lx exitinfo2 %#lx rip %#lx",
+			 (unsigned long)c->exit_info_1, (unsigned long)c->exit_info_2,
+			 (unsigned long)g->vmcb.save.rip);
 	va_start(ap, fmt);
-	vreport_decoded(pass, e, got, fmt, ap);
+	nested_report_exit(pass, expected, c->exit_code, svm_exit_str, detail, fmt, ap);
 	va_end(ap);
 	return pass;
 }

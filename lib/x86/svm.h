@@ -308,7 +308,7 @@ struct svm_gprs {
  *	host's RSP and #VMEXIT restores it, APM 15.5.1 and 15.6)
  * @host_if: run the guest with host RFLAGS.IF=1 (physical interrupts then
  *	exit when intercepted, APM 15.21.1); IF is 0 again when svm_run() returns
- * @stack: the guest stack (svm_guest_create() allocates it)
+ * @stack: the guest stack (nested_stack_alloc())
  */
 struct svm_guest {
 	struct vmcb vmcb;
@@ -318,8 +318,6 @@ struct svm_guest {
 	void *stack;
 	unsigned int runs;
 };
-
-#define SVM_GUEST_STACK_ORDER	2	/* 16 KiB */
 
 /* Make SVM usable on this CPU: EFER.SVME and a VM_HSAVE_PA page, once per CPU. */
 void svm_enable_cpu(void);
@@ -353,8 +351,11 @@ void svm_skip_insn(struct svm_guest *g);
 /* EVENTINJ: @type one of SVM_EVTINJ_TYPE_*; @ec used when @has_ec. */
 void svm_inject_event(struct svm_guest *g, uint64_t type, int vector, bool has_ec, uint32_t ec);
 
-/* The guest's entry point (svm_entry.S): calls fn, then VMMCALL forever. */
-extern char svm_guest_entry[], svm_guest_vmmcall[];
+/*
+ * The guest's hypercall loop (svm_entry.S): a guest enters fn at
+ * nested_guest_entry (nested.h), which returns here: VMMCALL forever.
+ */
+extern char svm_guest_vmmcall[];
 
 /* ---- I/O and MSR permission maps (APM 15.10.1, 15.11) ---- */
 

@@ -80,14 +80,8 @@ svm_vmrun_asm:
 	POP_CALLEE_SAVED
 	ret
 
-/*
- * The guest starts here: rdi = arg, rsi = fn, RSP 16-byte aligned. When
- * fn returns, VMMCALL; a host that resumes the guest gets VMMCALL again.
- */
-	.globl svm_guest_entry, svm_guest_vmmcall
-svm_guest_entry:
-	xor %ebp, %ebp
-	call *%rsi
+/* The guest's hypercall loop: nested_guest_entry makes fn return here. */
+	.globl svm_guest_vmmcall
 svm_guest_vmmcall:
 	vmmcall
 	jmp svm_guest_vmmcall

@@ -581,6 +581,110 @@ static void test_table_alloc(void)
 	pt_root_free(root);
 }
 
+/* ---- a second entry format (pt_root_alloc_format) ---- */
+
+#define G_PRESENT	4ULL
+#define G_TABLE		8ULL
+#define G_SHIFT		48
+#define G_NONE		(0x77ULL << 56)
+
+static uint64_t g_none(int level)
+{
+	return G_NONE;
+}
+
+/* No 1 GiB leaves, unlike the port: the format's own leaf_ok must decide. */
+static bool g_leaf_ok(int level)
+{
+	return level == 2;
+}
+
+static bool g_present(uint64_t pte, int level)
+{
+	return pte & G_PRESENT;
+}
+
+static bool g_is_leaf(uint64_t pte, int level)
+{
+	return !(pte & G_TABLE);
+}
+
+static uint64_t g_addr(uint64_t pte)
+{
+	return pte & 0x0000fffffffff000ULL;
+}
+
+static uint64_t g_table(uint64_t *table, int level)
+{
+	return (uintptr_t)table | G_PRESENT | G_TABLE;
+}
+
+static uint64_t g_leaf(uint64_t phys, unsigned int flags, int level)
+{
+	return phys | G_PRESENT | (uint64_t)flags << G_SHIFT;
+}
+
+static unsigned int g_flags(uint64_t pte)
+{
+	return (pte >> G_SHIFT) & 0x1f;
+}
+
+static const struct pt_format other = {
+	.none = g_none, .leaf_ok = g_leaf_ok, .present = g_present, .is_leaf = g_is_leaf,
+	.addr = g_addr, .table = g_table, .leaf = g_leaf, .flags = g_flags,
+};
+
+static void test_format(void)
+{
+	pt_root_t root = pt_root_alloc_format(&other), port = pt_root_alloc();
+	uint64_t g = 1ULL << 30, *t = (uint64_t *)(uintptr_t)root;
+	pt_root_t roots[33];
+	volatile unsigned int n;
+	unsigned int bad = 0;
+	struct pt_walk w;
+	volatile bool aborted;
+
+	for (int i = 0; i < 512; i++)
+		bad += t[i] != G_NONE;
+	CHECK(!bad, "a new root of another format holds its empty value (%u differ)", bad);
+	pt_root_map(root, g, 3 * g, g, PT_RW, false);
+	pt_root_map(port, g, 3 * g, g, PT_RW, false);
+	CHECK(!pt_root_walk(root, g + 8192, &w) && w.level == 2 && w.phys == 3 * g + 8192 &&
+	      w.flags == PT_RW, "the other format's leaf_ok decides the page size (level %d)",
+	      w.level);
+	CHECK(*w.pte == (3 * g | G_PRESENT | (uint64_t)PT_RW << G_SHIFT),
+	      "its leaves are in its format (%#llx)", (unsigned long long)*w.pte);
+	CHECK(!pt_root_walk(port, g + 8192, &w) && w.level == 3,
+	      "a port root beside it keeps the port's format (level %d)", w.level);
+	CHECK(!pt_root_protect(root, g + 8192, 4096, PT_R) && !pt_root_walk(root, g + 8192, &w) &&
+	      w.level == 1 && *w.pte == ((3 * g + 8192) | G_PRESENT | (uint64_t)PT_R << G_SHIFT),
+	      "protect splits into leaves of the other format");
+	CHECK(!pt_root_unmap(root, g + 8192, 4096) && *w.pte == G_NONE,
+	      "an unmapped leaf holds the other format's empty value");
+	pt_root_free(root);
+	pt_root_free(port);
+	CHECK(!nr_tables, "both roots' tables are freed");
+	n = 0;
+	abort_armed = true;
+	aborted = setjmp(abort_jmp);
+	if (!aborted)
+		for (; n < 33; n++)
+			roots[n] = pt_root_alloc_format(&other);
+	abort_armed = false;
+	CHECK(aborted && n == 32, "the 33rd root of another format reaches report_abort (%u)", n);
+	while (n)
+		pt_root_free(roots[--n]);
+	root = pt_root_alloc();
+	pt_root_map(root, g, 3 * g, g, PT_RW, false);
+	CHECK(!pt_root_walk(root, g, &w) && w.level == 3,
+	      "freed roots of another format leave no trace on a new port root");
+	pt_root_free(root);
+}
+
+void arch_cpu_relax(void)
+{
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_geometry *const shapes[] = { &shape_x86, &shape_s390x };
@@ -597,5 +701,8 @@ int main(int argc, char **argv)
 		CHECK(!bad_table_sizes, "%s shape: %lu tables smaller than their level needs",
 		      i ? "s390x" : "x86", bad_table_sizes);
 	}
+	/* a second entry format, in x86's shape (EPT's) */
+	shape = &shape_x86;
+	test_format();
 	return unit_summary("unit-vm");
 }

@@ -61,7 +61,7 @@ struct cr_row {
 	bool write;
 	int gpr;			/* GPR operand of a MOV, -1 for the others */
 	uint64_t toggle;		/* what the guest changes (MOV rows) */
-	void (*guest)(struct svm_test_ctx *ctx);
+	void (*guest)(struct nested_ctx *ctx);
 	uint8_t len, bytes[4];
 };
 
@@ -70,7 +70,7 @@ struct cr_row {
 
 /* scratch[1]: what the guest read, after the instruction. */
 #define CR_READ_GUEST(name, cr, reg)						\
-	static void name(struct svm_test_ctx *c)				\
+	static void name(struct nested_ctx *c)				\
 	{									\
 		register uint64_t v asm(reg) = 0;				\
 										\
@@ -80,7 +80,7 @@ struct cr_row {
 
 /* Writes CRn ^ toggle from @reg, then reads CRn back into scratch[1]. */
 #define CR_WRITE_GUEST(name, cr, reg, toggle)					\
-	static void name(struct svm_test_ctx *c)				\
+	static void name(struct nested_ctx *c)				\
 	{									\
 		register uint64_t v asm(reg);					\
 		uint64_t old;							\
@@ -102,7 +102,7 @@ CR_WRITE_GUEST(g_wr_cr3, "cr3", "r10", 1UL << 3)
 CR_WRITE_GUEST(g_wr_cr4, "cr4", "rcx", X86_CR4_TSD)
 CR_WRITE_GUEST(g_wr_cr8, "cr8", "r14", CR8_VALUE)
 
-static void g_smsw(struct svm_test_ctx *c)
+static void g_smsw(struct nested_ctx *c)
 {
 	uint32_t v;
 
@@ -111,13 +111,13 @@ static void g_smsw(struct svm_test_ctx *c)
 }
 
 /* LMSW toggling CR0.MP; CLTS with CR0.TS set in the VMCB (cr_run). */
-static void g_lmsw(struct svm_test_ctx *c)
+static void g_lmsw(struct nested_ctx *c)
 {
 	asm volatile("lmsw %0" : : "a"((uint16_t)(read_cr0() ^ X86_CR0_MP)) : "memory");
 	c->scratch[1] = 1;
 }
 
-static void g_clts(struct svm_test_ctx *c)
+static void g_clts(struct nested_ctx *c)
 {
 	asm volatile("clts" : : : "memory");
 	c->scratch[1] = 1;
@@ -179,7 +179,7 @@ static void cr_set(struct vmcb *v, int cr, uint64_t val)
 }
 
 /* Exit code, RIP, nRIP and decode assists of an intercepted CR access. */
-static bool cr_check_exit(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_t before)
+static bool cr_check_exit(struct nested_ctx *ctx, const struct cr_row *r, uint64_t before)
 {
 	struct vmcb *v = ctx->vmcb;
 	uint64_t code = r->write ? SVM_EXIT_WRITE_CR(r->cr) : SVM_EXIT_READ_CR(r->cr);
@@ -208,7 +208,7 @@ static bool cr_check_exit(struct svm_test_ctx *ctx, const struct cr_row *r, uint
 }
 
 /* Emulate the intercepted MOV (read: the host's value; write: apply it) and go on. */
-static void cr_emulate(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_t want)
+static void cr_emulate(struct nested_ctx *ctx, const struct cr_row *r, uint64_t want)
 {
 	struct vmcb *v = ctx->vmcb;
 
@@ -217,7 +217,7 @@ static void cr_emulate(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_
 	else if (r->gpr >= 0)
 		cr_set(v, r->cr, gpr_get(ctx->guest, r->gpr));
 	v->save.rip += r->len;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"guest resumed after the emulated %s reaches VMMCALL", r->name);
 	if (r->gpr >= 0)
@@ -226,16 +226,16 @@ static void cr_emulate(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_
 }
 
 /* No intercept: the guest sees and changes the VMCB's copy. */
-static void cr_native(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_t base)
+static void cr_native(struct nested_ctx *ctx, const struct cr_row *r, uint64_t base)
 {
 	struct vmcb *v = ctx->vmcb;
 
 	v->control.intercept_cr = 0;
-	svm_test_restart(ctx);
+	nested_restart(ctx);
 	ctx->scratch[1] = 0;
 	if (!r->write)
 		cr_set(v, r->cr, base ^ r->toggle);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"%s with its intercept clear runs in the guest up to VMMCALL", r->name);
 	report_eq_x(base ^ r->toggle, ctx->scratch[1],
@@ -246,7 +246,7 @@ static void cr_native(struct svm_test_ctx *ctx, const struct cr_row *r, uint64_t
 			    "#VMEXIT saves the CR%d the guest's %s wrote", r->cr, r->name);
 }
 
-static void cr_run(struct svm_test_ctx *ctx)
+static void cr_run(struct nested_ctx *ctx)
 {
 	const struct cr_row *r = ctx->test->arg;
 	struct vmcb *v = ctx->vmcb;
@@ -259,7 +259,7 @@ static void cr_run(struct svm_test_ctx *ctx)
 		v->save.cr0 |= X86_CR0_TS;
 	base = cr_get(v, r->cr);
 	v->control.intercept_cr = BIT(r->cr + (r->write ? 16 : 0));
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	if (!cr_check_exit(ctx, r, base))
 		return;
 	cr_emulate(ctx, r, r->write ? base ^ r->toggle : READ_MARKER);
@@ -269,7 +269,7 @@ static void cr_run(struct svm_test_ctx *ctx)
 	}
 }
 
-static void cr_row_guest(struct svm_test_ctx *ctx)
+static void cr_row_guest(struct nested_ctx *ctx)
 {
 	((const struct cr_row *)ctx->test->arg)->guest(ctx);
 }
@@ -330,7 +330,7 @@ static void write_cr0_rax(uint64_t v)
 }
 
 /* scratch[0]: the op being made; CR0 goes back to its value after each. */
-static void sel_guest(struct svm_test_ctx *ctx)
+static void sel_guest(struct nested_ctx *ctx)
 {
 	uint64_t cr0 = read_cr0();
 
@@ -352,7 +352,7 @@ static void sel_guest(struct svm_test_ctx *ctx)
 }
 
 /* Record the exit and skip the instruction (the write is dropped). */
-static bool sel_exit(struct svm_test_ctx *ctx)
+static bool sel_exit(struct nested_ctx *ctx)
 {
 	struct sel_data *d = ctx->data;
 	struct vmcb *v = ctx->vmcb;
@@ -372,14 +372,14 @@ static bool sel_exit(struct svm_test_ctx *ctx)
 	return true;
 }
 
-static void sel_prepare(struct svm_test_ctx *ctx)
+static void sel_prepare(struct nested_ctx *ctx)
 {
 	ctx->data = calloc(1, sizeof(struct sel_data));
 	ctx->vmcb->save.cr0 &= ~(X86_CR0_TS | X86_CR0_MP);
 	vmcb_set_intercept(ctx->vmcb, SVM_INTERCEPT_CR0_SEL_WRITE);
 }
 
-static void sel_check(struct svm_test_ctx *ctx)
+static void sel_check(struct nested_ctx *ctx)
 {
 	struct sel_data *d = ctx->data;
 	uint64_t cr0 = ctx->vmcb->save.cr0;
@@ -406,18 +406,18 @@ static void sel_check(struct svm_test_ctx *ctx)
 SVM_TEST(cr0_sel_write, .guest = sel_guest, .prepare = sel_prepare, .exit = sel_exit,
 	 .check = sel_check)
 
-static void sel_prio_guest(struct svm_test_ctx *ctx)
+static void sel_prio_guest(struct nested_ctx *ctx)
 {
 	write_cr0_rax(read_cr0() ^ X86_CR0_WP);
 }
 
-static void sel_prio_prepare(struct svm_test_ctx *ctx)
+static void sel_prio_prepare(struct nested_ctx *ctx)
 {
 	vmcb_set_intercept(ctx->vmcb, SVM_INTERCEPT_CR0_SEL_WRITE);
 	ctx->vmcb->control.intercept_cr = BIT(16);
 }
 
-static void sel_prio_check(struct svm_test_ctx *ctx)
+static void sel_prio_check(struct nested_ctx *ctx)
 {
 	svm_report_exit(ctx->guest, SVM_EXIT_WRITE_CR(0),
 			"with both CR0 write intercepts set, VMEXIT_CR0_WRITE takes priority");
@@ -488,7 +488,7 @@ struct dr_data {
 };
 
 /* scratch[0]: the row being accessed; scratch[1]: all done. */
-static void dr_guest(struct svm_test_ctx *ctx)
+static void dr_guest(struct nested_ctx *ctx)
 {
 	struct dr_data *d = ctx->data;
 
@@ -499,7 +499,7 @@ static void dr_guest(struct svm_test_ctx *ctx)
 	ctx->scratch[1] = 1;
 }
 
-static void dr_check_one(struct svm_test_ctx *ctx, const struct dr_row *r, bool write)
+static void dr_check_one(struct nested_ctx *ctx, const struct dr_row *r, bool write)
 {
 	struct dr_data *d = ctx->data;
 	struct vmcb *v = ctx->vmcb;
@@ -521,7 +521,7 @@ static void dr_check_one(struct svm_test_ctx *ctx, const struct dr_row *r, bool 
 			    "%s DR%d intercept leaves DR%d unchanged", op, r->dr, r->dr);
 }
 
-static bool dr_exit(struct svm_test_ctx *ctx)
+static bool dr_exit(struct nested_ctx *ctx)
 {
 	struct dr_data *d = ctx->data;
 	size_t i = ctx->scratch[0];
@@ -536,7 +536,7 @@ static bool dr_exit(struct svm_test_ctx *ctx)
 	return true;
 }
 
-static void dr_prepare(struct svm_test_ctx *ctx)
+static void dr_prepare(struct nested_ctx *ctx)
 {
 	struct dr_data *d = calloc(1, sizeof(*d));
 
@@ -548,7 +548,7 @@ static void dr_prepare(struct svm_test_ctx *ctx)
 	ctx->data = d;
 }
 
-static void dr_check(struct svm_test_ctx *ctx)
+static void dr_check(struct nested_ctx *ctx)
 {
 	struct dr_data *d = ctx->data;
 	const char *op = d->write ? "MOV to" : "MOV from";
@@ -569,7 +569,7 @@ SVM_TEST(dr_write, .guest = dr_guest, .prepare = dr_prepare, .exit = dr_exit,
 	 .check = dr_check, .arg = "write")
 
 /* No DR intercepts: DR6 reads and DR7 writes use the VMCB's copies. */
-static void dr_native_guest(struct svm_test_ctx *ctx)
+static void dr_native_guest(struct nested_ctx *ctx)
 {
 	uint64_t dr6;
 
@@ -579,13 +579,13 @@ static void dr_native_guest(struct svm_test_ctx *ctx)
 	write_dr7(0x401);
 }
 
-static void dr_native_prepare(struct svm_test_ctx *ctx)
+static void dr_native_prepare(struct nested_ctx *ctx)
 {
 	ctx->vmcb->save.dr6 = 0xffff0ff1;
 	ctx->vmcb->save.dr7 = 0x400;
 }
 
-static void dr_native_check(struct svm_test_ctx *ctx)
+static void dr_native_check(struct nested_ctx *ctx)
 {
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest accesses DR6 and DR7 natively");
 	report_eq_x(0xffff0ff1, ctx->scratch[0], "guest MOV from DR6 reads the VMCB's DR6");
@@ -595,7 +595,7 @@ static void dr_native_check(struct svm_test_ctx *ctx)
 }
 
 /* On the guest's CPU right after the #VMEXIT. */
-static bool dr_native_exit(struct svm_test_ctx *ctx)
+static bool dr_native_exit(struct nested_ctx *ctx)
 {
 	ctx->scratch[1] = read_dr7();
 	return false;
@@ -624,4 +624,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(dr_native, svm_needs),
 };
 
-SVM_TABLE(svm_crdr_tests, tests);
+NESTED_TABLE(svm_crdr_tests, tests);

@@ -29,21 +29,14 @@
 #define EVT_CR2		0xdead0000ULL
 
 /* What the guest's handler saw. */
-static struct {
-	volatile unsigned int n;
-	uint64_t vec, ec, rip, cr2;
-} got;
+static volatile struct nested_event got;
 
 static void evt_handler(struct ex_regs *r)
 {
-	got.n++;
-	got.vec = r->vector;
-	got.ec = r->error_code;
-	got.rip = r->rip;
-	got.cr2 = read_cr2();
+	nested_event_record(&got, r);
 }
 
-static void evt_guest(struct svm_test_ctx *ctx)
+static void evt_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[0] = 1;
 }
@@ -79,7 +72,7 @@ static handler_t evt_begin(int vec)
 	return install_exception_handler(vec, evt_handler);
 }
 
-static void evt_inject(struct svm_test_ctx *ctx, const struct evt_row *r)
+static void evt_inject(struct nested_ctx *ctx, const struct evt_row *r)
 {
 	svm_inject_event(ctx->guest, r->type, r->vec, r->ev, r->ec);
 }
@@ -107,7 +100,7 @@ static void report_return_rip(const struct evt_row *r, uint64_t want, uint64_t v
 		       r->name, soft ? "nRIP" : "the VMCB's RIP");
 }
 
-static void evt_run(struct svm_test_ctx *ctx)
+static void evt_run(struct nested_ctx *ctx)
 {
 	const struct evt_row *r = ctx->test->arg;
 	struct vmcb *v = ctx->vmcb;
@@ -121,15 +114,16 @@ static void evt_run(struct svm_test_ctx *ctx)
 		v->save.rip = (uintptr_t)svm_guest_vmmcall;
 		v->control.next_rip = rip;
 	}
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(r->seen, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest with an injected %s runs to VMMCALL",
 			r->name);
-	report_eq(1, got.n, "injected %s is delivered once with the guest's IF=0", r->name);
-	report_eq_x(r->seen, got.vec, "injected %s goes through IDT vector %#x", r->name, r->seen);
+	report_eq(1, got.count, "injected %s is delivered once with the guest's IF=0", r->name);
+	report_eq_x(r->seen, got.vector, "injected %s goes through IDT vector %#x", r->name,
+		    r->seen);
 	report_return_rip(r, rip, v->save.rip, got.rip);
 	if (r->ev)
-		report_eq_x(r->ec, got.ec, "injected %s pushes its error code (EV=1)", r->name);
+		report_eq_x(r->ec, got.error, "injected %s pushes its error code (EV=1)", r->name);
 	if (r->vec == PF_VECTOR)
 		report_eq_x(EVT_CR2, got.cr2, "injected %s leaves CR2 as the VMCB has it", r->name);
 	report_eq(1, ctx->scratch[0], "guest runs its code after the injected %s", r->name);
@@ -147,17 +141,17 @@ EVT_TEST(inject_pf_cr2, R_PF)
 EVT_TEST(inject_soft_int_nrip, R_SOFT)
 
 /* Injected #UD with the #UD intercept set: delivered, no exit. */
-static void not_intercepted_run(struct svm_test_ctx *ctx)
+static void not_intercepted_run(struct nested_ctx *ctx)
 {
 	handler_t old = evt_begin(UD_VECTOR);
 
 	ctx->vmcb->control.intercept_exceptions = BIT(UD_VECTOR);
 	evt_inject(ctx, &rows[R_UD]);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(UD_VECTOR, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"injected #UD is not subject to the #UD intercept");
-	report_eq(1, got.n, "injected #UD with its intercept set reaches the guest's handler");
+	report_eq(1, got.count, "injected #UD with its intercept set reaches the guest's handler");
 }
 
 SVM_TEST(inject_not_intercepted, .guest = evt_guest, .run = not_intercepted_run)
@@ -167,7 +161,7 @@ SVM_TEST(inject_not_intercepted, .guest = evt_guest, .run = not_intercepted_run)
  * delivery raises #GP(vector * 8 + IDT + EXT), which the #GP intercept
  * catches with the INTR in EXITINTINFO.
  */
-static void secondary_run(struct svm_test_ctx *ctx)
+static void secondary_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = evt_begin(EVT_LATE_VEC);
@@ -175,7 +169,7 @@ static void secondary_run(struct svm_test_ctx *ctx)
 	v->control.intercept_exceptions = BIT(GP_VECTOR);
 	v->save.idtr.limit = EVT_LATE_VEC * 16 - 1;
 	svm_inject_event(ctx->guest, SVM_EVTINJ_TYPE_INTR, EVT_LATE_VEC, false, 0);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(EVT_LATE_VEC, old);
 	if (!svm_report_exit(ctx->guest, SVM_EXIT_EXCP(GP_VECTOR),
 			     "#GP while delivering an injected INTR is intercepted"))
@@ -198,7 +192,7 @@ struct bad_evt {
 };
 
 /* A VMM that delivers the event anyway must not end the run: record it. */
-static void bad_prepare(struct svm_test_ctx *ctx)
+static void bad_prepare(struct nested_ctx *ctx)
 {
 	const struct bad_evt *b = ctx->test->arg;
 
@@ -206,7 +200,7 @@ static void bad_prepare(struct svm_test_ctx *ctx)
 	svm_inject_event(ctx->guest, b->type, b->vec, false, 0);
 }
 
-static void bad_check(struct svm_test_ctx *ctx)
+static void bad_check(struct nested_ctx *ctx)
 {
 	const struct bad_evt *b = ctx->test->arg;
 
@@ -216,9 +210,9 @@ static void bad_check(struct svm_test_ctx *ctx)
 		    "VMRUN injecting %s fails (EXITCODE[31:0] = -1)", b->what);
 	svm_report_exit(ctx->guest, SVM_EXIT_INVALID, "VMRUN injecting %s exits with "
 			"VMEXIT_INVALID (-1 in all 64 bits)", b->what);
-	report_eq(0, got.n, "%s is not delivered to the guest", b->what);
+	report_eq(0, got.count, "%s is not delivered to the guest", b->what);
 	report_eq(0, ctx->scratch[0], "guest with an injected %s does not run", b->what);
-	svm_check_host_state(ctx, "an illegal injection");
+	nested_check_host_state(ctx, "an illegal injection");
 }
 
 #define BAD_EVT(id, w, t, v)								\
@@ -252,4 +246,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(inject_bad_br_64bit, svm_needs),
 };
 
-SVM_TABLE(svm_evtinj_tests, tests);
+NESTED_TABLE(svm_evtinj_tests, tests);

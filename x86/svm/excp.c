@@ -37,7 +37,7 @@ static uint8_t *ro_page;			/* read-only for the #PF protection row */
  */
 #define EXCP_GUEST(id, insn, ...)						\
 	extern char x_##id[], x_##id##_end[];					\
-	static __attribute__((noinline, noclone)) void g_##id(struct svm_test_ctx *c)	\
+	static __attribute__((noinline, noclone)) void g_##id(struct nested_ctx *c)	\
 	{									\
 		DECLARE_EXINFO(ex);						\
 		uint64_t a = 0, cx = 0, d = 0, di = 0;				\
@@ -65,7 +65,7 @@ EXCP_GUEST(gp, "lldt %%cx", cx = 0xfff8)
 struct excp_row {
 	const char *name;		/* "#UD from UD2" */
 	int vec;
-	void (*guest)(struct svm_test_ctx *ctx);
+	void (*guest)(struct nested_ctx *ctx);
 	char *insn, *end;		/* x_<id>, x_<id>_end */
 	bool trap;			/* saved RIP: @end instead of @insn */
 	bool has_ec;
@@ -73,7 +73,7 @@ struct excp_row {
 	uint64_t pf_addr;		/* #PF: EXITINFO2 */
 	uint64_t dr6;			/* #DB: DR6 bits set before the intercept */
 	bool native;			/* also run without the intercept */
-	void (*setup)(struct svm_test_ctx *ctx, bool on);
+	void (*setup)(struct nested_ctx *ctx, bool on);
 };
 
 /* The instruction breakpoint: DR0 on the guest's CPU, DR7 in the VMCB. */
@@ -82,13 +82,13 @@ static void set_dr0(void *addr)
 	write_dr0((uintptr_t)addr);
 }
 
-static void db_bkpt_setup(struct svm_test_ctx *ctx, bool on)
+static void db_bkpt_setup(struct nested_ctx *ctx, bool on)
 {
 	on_cpu(ctx->cpu, set_dr0, on ? x_db_bkpt : NULL);
 	ctx->vmcb->save.dr7 = on ? 0x401 : 0x400;	/* L0, execute, 1 byte */
 }
 
-static void pf_prot_setup(struct svm_test_ctx *ctx, bool on)
+static void pf_prot_setup(struct nested_ctx *ctx, bool on)
 {
 	if (on) {
 		ro_page = alloc_zeroed_page();
@@ -101,7 +101,7 @@ static void pf_prot_setup(struct svm_test_ctx *ctx, bool on)
 }
 
 /* CPL3 with CR0.AM and RFLAGS.AC: the 64-bit user code and data segments. */
-static void ac_setup(struct svm_test_ctx *ctx, bool on)
+static void ac_setup(struct nested_ctx *ctx, bool on)
 {
 	struct vmcb_save *s = &ctx->vmcb->save;
 
@@ -152,7 +152,7 @@ static uint64_t pf_addr(const struct excp_row *r)
 	return r == &rows[R_PF_PROT] ? (uintptr_t)ro_page + 8 : r->pf_addr;
 }
 
-static void check_intercepted(struct svm_test_ctx *ctx, const struct excp_row *r)
+static void check_intercepted(struct nested_ctx *ctx, const struct excp_row *r)
 {
 	struct vmcb *v = ctx->vmcb;
 	struct vmcb_control *c = &v->control;
@@ -164,7 +164,7 @@ static void check_intercepted(struct svm_test_ctx *ctx, const struct excp_row *r
 		return;
 	report_eq_x((uintptr_t)(r->trap ? r->end : r->insn), v->save.rip,
 		    "VMCB RIP at the intercepted %s is the one the exception would push", r->name);
-	svm_report_not_delivered(ctx, "intercepted %s is not delivered to the guest", r->name);
+	nested_report_not_delivered(ctx, "intercepted %s is not delivered to the guest", r->name);
 	report_eq_x(0, c->exit_int_info & SVM_EVTINJ_VALID,
 		    "EXITINTINFO is not valid for the intercepted %s", r->name);
 	if (r->has_ec)
@@ -185,14 +185,14 @@ static void check_intercepted(struct svm_test_ctx *ctx, const struct excp_row *r
 			    r->name);
 }
 
-static void check_native(struct svm_test_ctx *ctx, const struct excp_row *r)
+static void check_native(struct nested_ctx *ctx, const struct excp_row *r)
 {
 	struct vmcb *v = ctx->vmcb;
 
 	v->control.intercept_exceptions = 0;
 	ctx->scratch[1] = ctx->scratch[2] = 0;
-	svm_test_restart(ctx);
-	svm_test_vmrun(ctx);
+	nested_restart(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"%s with its intercept clear is handled in the guest up to VMMCALL",
 			r->name);
@@ -203,7 +203,7 @@ static void check_native(struct svm_test_ctx *ctx, const struct excp_row *r)
 			    r->name);
 }
 
-static void excp_run(struct svm_test_ctx *ctx)
+static void excp_run(struct nested_ctx *ctx)
 {
 	const struct excp_row *r = ctx->test->arg;
 	struct vmcb *v = ctx->vmcb;
@@ -214,7 +214,7 @@ static void excp_run(struct svm_test_ctx *ctx)
 	v->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	v->save.cr2 = CR2_MARKER;
 	v->save.dr6 = DR6_INIT;		/* no status bit yet: the #DB rows must set theirs */
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	check_intercepted(ctx, r);
 	if (r->native)
 		check_native(ctx, r);
@@ -222,7 +222,7 @@ static void excp_run(struct svm_test_ctx *ctx)
 		r->setup(ctx, false);
 }
 
-static void excp_row_guest(struct svm_test_ctx *ctx)
+static void excp_row_guest(struct nested_ctx *ctx)
 {
 	((const struct excp_row *)ctx->test->arg)->guest(ctx);
 }
@@ -255,14 +255,14 @@ asm(".pushsection .text\n"
 	"ud2\n\t"
 	".popsection");
 
-static void delivery_prepare(struct svm_test_ctx *ctx)
+static void delivery_prepare(struct nested_ctx *ctx)
 {
 	ctx->vmcb->control.intercept_exceptions = BIT(PF_VECTOR);
 	ctx->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	ctx->vmcb->save.rip = (uintptr_t)nostack_guest;
 }
 
-static void delivery_check(struct svm_test_ctx *ctx)
+static void delivery_check(struct nested_ctx *ctx)
 {
 	struct vmcb_control *c = &ctx->vmcb->control;
 	uint64_t info2 = c->exit_info_2;
@@ -296,4 +296,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(excp_during_delivery, svm_needs),
 };
 
-SVM_TABLE(svm_excp_tests, tests);
+NESTED_TABLE(svm_excp_tests, tests);

@@ -25,7 +25,7 @@ struct insn_row {
 	const char *name;
 	enum svm_intercept intercept;
 	uint64_t exit;
-	void (*guest)(struct svm_test_ctx *ctx);
+	void (*guest)(struct nested_ctx *ctx);
 	uint8_t len, bytes[3];		/* how the guest encodes it */
 	x86_feature_t feature;		/* CPUID bit the instruction needs, or 0 */
 	bool native;			/* safe to run without the intercept */
@@ -36,22 +36,8 @@ static uint8_t target[4096] __aligned(4096);
 
 #define TARGET	((uintptr_t)target)
 
-/*
- * Guest side: the instruction inside an exception fixup, so that a VMM
- * raising an exception instead of the intercept fails the checks without
- * ending the run; scratch[2] keeps the exception (0 for none).
- */
-#define GUEST_INSN(name, insn, ...)						\
-	static void g_##name(struct svm_test_ctx *c)				\
-	{									\
-		DECLARE_EXINFO(ex);						\
-		uint64_t a = 0, cx = 0, d = 0;					\
-										\
-		__VA_ARGS__;							\
-		asm volatile(ASM_TRY(insn) : "+r"(ex), "+a"(a), "+c"(cx), "+d"(d)	\
-			     : : "rbx", "memory");				\
-		c->scratch[2] = ex;						\
-	}
+/* Guest side: the instruction inside an exception fixup (nested.h). */
+#define GUEST_INSN(name, insn, ...)	NESTED_GUEST_INSN(name, insn, __VA_ARGS__)
 
 GUEST_INSN(cpuid, "cpuid")
 GUEST_INSN(hlt, "hlt")
@@ -122,14 +108,14 @@ static const struct insn_row rows[] = {
 	ROW("ICEBP", ICEBP, ICEBP, g_icebp, 1, 0xf1, 0, 0, 0, false),
 };
 
-static void row_guest(struct svm_test_ctx *ctx)
+static void row_guest(struct nested_ctx *ctx)
 {
 	((const struct insn_row *)ctx->test->arg)->guest(ctx);
 	ctx->scratch[0] = 1;	/* got past the instruction */
 }
 
 /* Intercepted: exit code, RIP, nRIP, EXITINFO1; then resume past it. */
-static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
+static void intercepted(struct nested_ctx *ctx, const struct insn_row *r)
 {
 	struct vmcb *v = ctx->vmcb;
 	char got[40] = "";
@@ -137,7 +123,7 @@ static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
 	bool pass;
 
 	vmcb_set_intercept(v, r->intercept);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	if (!svm_report_exit(ctx->guest, r->exit, "%s with its intercept set exits", r->name)) {
 		char ex[32];
 
@@ -160,7 +146,7 @@ static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
 		report_eq_x(TARGET, v->control.exit_info_1,
 			    "INVLPG intercept EXITINFO1 is the linear address (decode assists)");
 	v->save.rip = rip + r->len;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"guest resumed after the intercepted %s reaches VMMCALL", r->name);
 	report_eq(1, ctx->scratch[0], "guest resumed after the intercepted %s continues there",
@@ -168,18 +154,18 @@ static void intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
 }
 
 /* Not intercepted: the instruction runs in the guest. */
-static void not_intercepted(struct svm_test_ctx *ctx, const struct insn_row *r)
+static void not_intercepted(struct nested_ctx *ctx, const struct insn_row *r)
 {
 	vmcb_clear_intercept(ctx->vmcb, r->intercept);
 	ctx->scratch[0] = 0;
-	svm_test_restart(ctx);
-	svm_test_vmrun(ctx);
+	nested_restart(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"%s with its intercept clear runs in the guest up to VMMCALL", r->name);
 	report_eq(1, ctx->scratch[0], "guest executes %s without an intercept", r->name);
 }
 
-static void insn_run(struct svm_test_ctx *ctx)
+static void insn_run(struct nested_ctx *ctx)
 {
 	const struct insn_row *r = ctx->test->arg;
 
@@ -221,7 +207,7 @@ INSN_TEST(intercept_icebp, R_ICEBP)
 #define PAUSE_LIMIT	1000	/* far more PAUSEs than the filter allows */
 
 /* scratch[0]: PAUSEs completed; scratch[1]: spin iterations between them. */
-static void pause_loop_guest(struct svm_test_ctx *ctx)
+static void pause_loop_guest(struct nested_ctx *ctx)
 {
 	for (int i = 0; i < PAUSE_LIMIT; i++) {
 		for (volatile uint64_t spin = 0; spin < ctx->scratch[1]; spin++)
@@ -237,7 +223,7 @@ static void pause_loop_guest(struct svm_test_ctx *ctx)
  * (Whether the N-th or the (N+1)-th PAUSE exits is left to the APM's
  * wording; both bounds are checked.)
  */
-static void pause_filter_run(struct svm_test_ctx *ctx)
+static void pause_filter_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 
@@ -245,7 +231,7 @@ static void pause_filter_run(struct svm_test_ctx *ctx)
 	v->control.pause_filter_count = PAUSE_COUNT;
 	if (svm_caps()->pause_threshold)
 		v->control.pause_filter_thresh = 0xffff;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_PAUSE, "PAUSE filter count %d ends in a PAUSE exit",
 			PAUSE_COUNT);
 	report_in_range(PAUSE_COUNT - 1, PAUSE_COUNT, ctx->scratch[0],
@@ -258,7 +244,7 @@ static void pause_filter_run(struct svm_test_ctx *ctx)
  * farther apart than that, so the counter is reloaded every time and the
  * guest gets through all its PAUSEs to VMMCALL.
  */
-static void pause_threshold_run(struct svm_test_ctx *ctx)
+static void pause_threshold_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 
@@ -266,7 +252,7 @@ static void pause_threshold_run(struct svm_test_ctx *ctx)
 	v->control.pause_filter_count = PAUSE_COUNT;
 	v->control.pause_filter_thresh = 1;
 	ctx->scratch[1] = 2000;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"PAUSEs spaced beyond the filter threshold never exit");
 	report_eq(PAUSE_LIMIT, ctx->scratch[0], "all %d widely spaced PAUSEs complete",
@@ -301,4 +287,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(pause_filter_threshold, svm_needs_pause_threshold),
 };
 
-SVM_TABLE(svm_insn_tests, tests);
+NESTED_TABLE(svm_insn_tests, tests);

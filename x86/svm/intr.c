@@ -61,7 +61,7 @@ static void nmi_handler(struct ex_regs *r)
 	nmi_count++;
 }
 
-static struct svm_test_ctx *vintr_ctx;
+static struct nested_ctx *vintr_ctx;
 
 static void vintr_handler(struct ex_regs *r)
 {
@@ -91,7 +91,7 @@ static bool irr_pending(int vec)
 }
 
 /* scratch[0] counts up to GUARD_LOOPS (the guest got there: nothing exited). */
-static void spin_guest(struct svm_test_ctx *ctx)
+static void spin_guest(struct nested_ctx *ctx)
 {
 	for (uint64_t i = 0; i < GUARD_LOOPS; i++)
 		ctx->scratch[0]++;
@@ -120,7 +120,7 @@ struct intr_data {
 /* On the guest's CPU: a self-IPI left pending in the IRR, VMRUN, then STI. */
 static void intr_host(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct intr_data *d = ctx->data;
 	bool irq_on = read_rflags() & X86_EFLAGS_IF;
 	unsigned int before;
@@ -140,7 +140,7 @@ static void intr_host(void *arg)
 		irq_enable();
 }
 
-static void intr_run(struct svm_test_ctx *ctx)
+static void intr_run(struct nested_ctx *ctx)
 {
 	const struct intr_row *r = ctx->test->arg;
 	struct vmcb *v = ctx->vmcb;
@@ -188,7 +188,7 @@ enum { S_RUNNING = 3, S_GIVE_UP, S_APIC_ID, S_EXITED };	/* scratch slots */
 #define REMOTE_GUARD_SPINS	(1UL << 28)
 
 /* Guest: says it runs, then waits for an event to take it out. */
-static void remote_guest(struct svm_test_ctx *ctx)
+static void remote_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[S_RUNNING] = 1;
 	while (!ctx->scratch[S_GIVE_UP])
@@ -206,7 +206,7 @@ struct remote_data {
 /* The other vCPU: send once the guest runs, give up after the guard. */
 static void remote_sender(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct remote_data *d = ctx->data;
 
 	while (!ctx->scratch[S_RUNNING] && !ctx->scratch[S_EXITED])
@@ -220,7 +220,7 @@ static void remote_sender(void *arg)
 
 static void remote_host(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct remote_data *d = ctx->data;
 	bool irq_on = read_rflags() & X86_EFLAGS_IF;
 	unsigned int before = intr_count + sx_count;
@@ -256,7 +256,7 @@ out:
 }
 
 /* The guest on ctx->cpu, the sender on the next CPU. */
-static void remote_run_both(struct svm_test_ctx *ctx)
+static void remote_run_both(struct nested_ctx *ctx)
 {
 	int sender = (ctx->cpu + 1) % cpu_count();
 
@@ -271,7 +271,7 @@ static void remote_run_both(struct svm_test_ctx *ctx)
 	}
 }
 
-static void remote_intr_run(struct svm_test_ctx *ctx)
+static void remote_intr_run(struct nested_ctx *ctx)
 {
 	struct remote_data d = { .icr = APIC_DM_FIXED | APIC_INT_ASSERT | INTR_VEC };
 	handler_t old = install_exception_handler(INTR_VEC, intr_handler);
@@ -292,7 +292,7 @@ static void remote_intr_run(struct svm_test_ctx *ctx)
 
 SVM_TEST(intr_remote_ipi, .guest = remote_guest, .run = remote_intr_run)
 
-static void init_run(struct svm_test_ctx *ctx)
+static void init_run(struct nested_ctx *ctx)
 {
 	struct remote_data d = { .icr = APIC_DM_INIT | APIC_INT_ASSERT, .r_init = true };
 	handler_t old = install_exception_handler(SX_VEC, sx_handler);
@@ -322,7 +322,7 @@ SVM_TEST(init_intercept, .guest = remote_guest, .run = init_run)
 
 /* ---- NMI: a self-NMI from the guest ---- */
 
-static void nmi_guest(struct svm_test_ctx *ctx)
+static void nmi_guest(struct nested_ctx *ctx)
 {
 	unsigned int before = nmi_count;
 
@@ -338,7 +338,7 @@ struct nmi_data {
 
 static void nmi_host(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct nmi_data *d = ctx->data;
 
 	d->before = nmi_count;
@@ -346,7 +346,7 @@ static void nmi_host(void *arg)
 	d->after = nmi_count;
 }
 
-static void nmi_run(struct svm_test_ctx *ctx)
+static void nmi_run(struct nested_ctx *ctx)
 {
 	struct nmi_data d;
 	handler_t old = install_exception_handler(NMI_VECTOR, nmi_handler);
@@ -360,7 +360,7 @@ static void nmi_run(struct svm_test_ctx *ctx)
 		  "at STGI");
 
 	vmcb_clear_intercept(ctx->vmcb, SVM_INTERCEPT_NMI);
-	svm_test_restart(ctx);
+	nested_restart(ctx);
 	ctx->scratch[0] = ctx->scratch[1] = 0;
 	on_cpu(ctx->cpu, nmi_host, ctx);
 	install_exception_handler(NMI_VECTOR, old);
@@ -429,7 +429,7 @@ static bool smm_handler_install(uint8_t *save, const uint8_t *restore)
 	return true;
 }
 
-static void smi_guest(struct svm_test_ctx *ctx)
+static void smi_guest(struct nested_ctx *ctx)
 {
 	apic_icr_write(APIC_DM_SMI | APIC_INT_ASSERT, apic_id());
 	for (uint64_t i = 0; i < GUARD_LOOPS; i++)
@@ -442,7 +442,7 @@ struct smi_data {
 
 static void smi_host(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct smi_data *d = ctx->data;
 	unsigned int before = smi_count;
 
@@ -451,7 +451,7 @@ static void smi_host(void *arg)
 	d->after = smi_count - before;
 }
 
-static void smi_run(struct svm_test_ctx *ctx)
+static void smi_run(struct nested_ctx *ctx)
 {
 	struct smi_data d = { 0 };
 	uint8_t bios[SMM_CODE_LEN];
@@ -481,7 +481,7 @@ static uint64_t vint_ctl(int prio, int tpr, bool ign)
 	       (ign ? SVM_INT_CTL_V_IGN_TPR : 0) | SVM_INT_CTL_V_INTR_MASKING;
 }
 
-static handler_t vintr_begin(struct svm_test_ctx *ctx)
+static handler_t vintr_begin(struct nested_ctx *ctx)
 {
 	vintr_ctx = ctx;
 	vintr_count = 0;
@@ -489,7 +489,7 @@ static handler_t vintr_begin(struct svm_test_ctx *ctx)
 	return install_exception_handler(VINTR_VEC, vintr_handler);
 }
 
-static void vintr_intercept_run(struct svm_test_ctx *ctx)
+static void vintr_intercept_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = vintr_begin(ctx);
@@ -497,7 +497,7 @@ static void vintr_intercept_run(struct svm_test_ctx *ctx)
 	v->control.int_ctl = vint_ctl(0xf, 0, false);
 	v->save.rflags |= X86_EFLAGS_IF;
 	vmcb_set_intercept(v, SVM_INTERCEPT_VINTR);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(VINTR_VEC, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VINTR,
 			"pending V_IRQ with the guest's IF=1 and the VINTR intercept exits");
@@ -509,20 +509,20 @@ static void vintr_intercept_run(struct svm_test_ctx *ctx)
 SVM_TEST(vintr_intercept, .guest = spin_guest, .run = vintr_intercept_run)
 
 /* scratch[0] = 1 around an STI window, 2 after it. */
-static void vintr_sti_guest(struct svm_test_ctx *ctx)
+static void vintr_sti_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[0] = 1;
 	asm volatile("sti; nop; cli" : : : "memory");
 	ctx->scratch[0] = 2;
 }
 
-static void vintr_delivery_run(struct svm_test_ctx *ctx)
+static void vintr_delivery_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = vintr_begin(ctx);
 
 	v->control.int_ctl = vint_ctl(0xf, 0, false);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(VINTR_VEC, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest with a pending V_IRQ runs to VMMCALL");
 	report_eq(1, vintr_count, "the guest takes the virtual interrupt once");
@@ -543,7 +543,7 @@ static const struct prio_row prio_rows[] = {
 	{ 15, 14, false, true }, { 2, 3, true, true }, { 0, 15, true, true },
 };
 
-static void vintr_priority_run(struct svm_test_ctx *ctx)
+static void vintr_priority_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = vintr_begin(ctx);
@@ -553,9 +553,9 @@ static void vintr_priority_run(struct svm_test_ctx *ctx)
 		const struct prio_row *r = &prio_rows[i];
 
 		vintr_count = 0;
-		svm_test_restart(ctx);
+		nested_restart(ctx);
 		v->control.int_ctl = vint_ctl(r->prio, r->tpr, r->ign);
-		svm_test_vmrun(ctx);
+		nested_run(ctx);
 		svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 				"guest with V_INTR_PRIO %d, V_TPR %d%s runs to VMMCALL", r->prio,
 				r->tpr, r->ign ? ", V_IGN_TPR" : "");
@@ -569,21 +569,21 @@ static void vintr_priority_run(struct svm_test_ctx *ctx)
 SVM_TEST(vintr_priority, .guest = vintr_sti_guest, .run = vintr_priority_run)
 
 /* V_TPR 5 holds a priority-4 V_IRQ until the guest writes CR8 = 3. */
-static void tpr_lower_guest(struct svm_test_ctx *ctx)
+static void tpr_lower_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[0] = 1;
 	write_cr8(3);
 	ctx->scratch[0] = 2;
 }
 
-static void vintr_tpr_lower_run(struct svm_test_ctx *ctx)
+static void vintr_tpr_lower_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	handler_t old = vintr_begin(ctx);
 
 	v->control.int_ctl = vint_ctl(4, 5, false);
 	v->save.rflags |= X86_EFLAGS_IF;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	install_exception_handler(VINTR_VEC, old);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest lowering its CR8 runs to VMMCALL");
 	report_eq(1, vintr_count, "lowering V_TPR below V_INTR_PRIO lets the V_IRQ in once");
@@ -599,7 +599,7 @@ SVM_TEST(vintr_tpr_lowering, .guest = tpr_lower_guest, .run = vintr_tpr_lower_ru
 #define GUEST_VTPR	9
 
 /* scratch[0]: CR8 as the guest reads it; then CR8 = 3. */
-static void cr8_guest(struct svm_test_ctx *ctx)
+static void cr8_guest(struct nested_ctx *ctx)
 {
 	ctx->scratch[0] = read_cr8();
 	write_cr8(3);
@@ -611,7 +611,7 @@ struct tpr_data {
 
 static void tpr_host(void *arg)
 {
-	struct svm_test_ctx *ctx = arg;
+	struct nested_ctx *ctx = arg;
 	struct tpr_data *d = ctx->data;
 
 	apic_write(APIC_TASKPRI, HOST_TPR);
@@ -620,7 +620,7 @@ static void tpr_host(void *arg)
 	apic_write(APIC_TASKPRI, 0);
 }
 
-static void v_tpr_run(struct svm_test_ctx *ctx)
+static void v_tpr_run(struct nested_ctx *ctx)
 {
 	bool vmask = ctx->test->arg != NULL;
 	const char *m = vmask ? "V_INTR_MASKING=1" : "V_INTR_MASKING=0";
@@ -660,4 +660,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(v_tpr_no_masking, svm_needs),
 };
 
-SVM_TABLE(svm_intr_tests, tests);
+NESTED_TABLE(svm_intr_tests, tests);

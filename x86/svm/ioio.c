@@ -82,7 +82,7 @@ static void io_do(enum io_kind k, uint16_t port)
 }
 
 /* scratch[0]: index of the access being made; scratch[1]: all done. */
-static void io_guest(struct svm_test_ctx *ctx)
+static void io_guest(struct nested_ctx *ctx)
 {
 	const struct io_list *l = ctx->test->arg;
 
@@ -93,7 +93,7 @@ static void io_guest(struct svm_test_ctx *ctx)
 	ctx->scratch[1] = 1;
 }
 
-static void io_prepare(struct svm_test_ctx *ctx)
+static void io_prepare(struct nested_ctx *ctx)
 {
 	const struct io_list *l = ctx->test->arg;
 
@@ -112,7 +112,7 @@ static uint64_t info1_mask(const struct io_access *a)
 	return outs && svm_caps()->decode_assists ? ~0ULL : ~(7ULL << 10);
 }
 
-static bool io_check_exit(struct svm_test_ctx *ctx, size_t i)
+static bool io_check_exit(struct nested_ctx *ctx, size_t i)
 {
 	const struct io_list *l = ctx->test->arg;
 	const struct io_access *a = &l->acc[i];
@@ -143,7 +143,7 @@ static bool io_check_exit(struct svm_test_ctx *ctx, size_t i)
 	return true;
 }
 
-static void io_run(struct svm_test_ctx *ctx)
+static void io_run(struct nested_ctx *ctx)
 {
 	const struct io_list *l = ctx->test->arg;
 
@@ -151,11 +151,11 @@ static void io_run(struct svm_test_ctx *ctx)
 	for (size_t i = 0; i < l->n; i++) {
 		if (!l->acc[i].info1)
 			continue;
-		svm_test_vmrun(ctx);
+		nested_run(ctx);
 		if (!io_check_exit(ctx, i))
 			return;
 	}
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "%s: guest reaches VMMCALL after its I/O",
 			l->what);
 	report_eq(1, ctx->scratch[1], "%s: guest completed every access", l->what);
@@ -228,20 +228,20 @@ IO_LIST(ioio_wrap, "access crossing port 0xffff", wrap_acc, 0x10000, 3, 0)
 IO_LIST(ioio_last_byte, "port 0xffff (last bit of byte 0x1fff)", last_byte_acc, 0xffff, 1, 0)
 
 /* IOIO_PROT clear: the map is not consulted, even with every bit set. */
-static void disabled_guest(struct svm_test_ctx *ctx)
+static void disabled_guest(struct nested_ctx *ctx)
 {
 	io_do(INB, P);
 	io_do(OUTB, 0x80);
 	ctx->scratch[1] = 1;
 }
 
-static void disabled_prepare(struct svm_test_ctx *ctx)
+static void disabled_prepare(struct nested_ctx *ctx)
 {
 	memset(svm_test_iopm(ctx), 0xff, SVM_IOPM_SIZE);
 	vmcb_clear_intercept(ctx->vmcb, SVM_INTERCEPT_IOIO_PROT);
 }
 
-static void disabled_check(struct svm_test_ctx *ctx)
+static void disabled_check(struct nested_ctx *ctx)
 {
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"with IOIO_PROT clear, IN/OUT do not exit whatever the IOPM holds");
@@ -260,4 +260,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(ioio_disabled, svm_needs),
 };
 
-SVM_TABLE(svm_ioio_tests, tests);
+NESTED_TABLE(svm_ioio_tests, tests);

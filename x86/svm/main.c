@@ -14,7 +14,7 @@
 #include "svm_test.h"
 
 /* Run order: every feature file's table. */
-static const struct svm_table *const tables[] = {
+static const struct nested_table *const tables[] = {
 	&svm_vmrun_tests,
 	&svm_insn_tests,
 	&svm_ioio_tests,
@@ -29,5 +29,5 @@ static const struct svm_table *const tables[] = {
 
 int main(int argc, char **argv)
 {
-	return svm_main(tables, ARRAY_SIZE(tables), argc, argv);
+	return nested_main(&svm_family, tables, ARRAY_SIZE(tables), argc, argv);
 }

@@ -60,7 +60,7 @@ struct tsc_data {
 	uint64_t t0, t1, offset;
 };
 
-static void tsc_guest(struct svm_test_ctx *ctx)
+static void tsc_guest(struct nested_ctx *ctx)
 {
 	uint32_t aux;
 
@@ -88,7 +88,7 @@ static void tsc_after(void *arg)
 	d->t1 = rdtsc();
 }
 
-static void tsc_run(struct svm_test_ctx *ctx)
+static void tsc_run(struct nested_ctx *ctx)
 {
 	struct tsc_data d = { .vmcb = ctx->vmcb, .negative = ctx->test->arg != NULL,
 			      .offset = 1ULL << 40 };
@@ -122,7 +122,7 @@ SVM_TEST(tsc_offset_negative, .guest = tsc_guest, .run = tsc_run, .arg = "negati
 
 /* ---- triple fault: #UD with an empty IDT ---- */
 
-static void ud_guest(struct svm_test_ctx *ctx)
+static void ud_guest(struct nested_ctx *ctx)
 {
 	asm volatile("ud2");
 }
@@ -133,7 +133,7 @@ static void mark(void *arg)
 }
 
 /* After the shutdown the host still works: a new guest runs on that CPU. */
-static void check_host_goes_on(struct svm_test_ctx *ctx)
+static void check_host_goes_on(struct nested_ctx *ctx)
 {
 	uint64_t marker = 0;
 	struct on_guest_cpu o = { svm_guest_create(mark, &marker) };
@@ -144,18 +144,18 @@ static void check_host_goes_on(struct svm_test_ctx *ctx)
 	svm_guest_free(o.g);
 }
 
-static void triple_run(struct svm_test_ctx *ctx)
+static void triple_run(struct nested_ctx *ctx)
 {
 	struct vmcb_control *c = &ctx->vmcb->control;
 	unsigned int intercept = (uintptr_t)ctx->test->arg;
 
 	ctx->vmcb->save.idtr.limit = 0;
 	c->intercept_exceptions = intercept;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	if (!intercept) {
 		svm_report_exit(ctx->guest, SVM_EXIT_SHUTDOWN,
 				"guest triple fault exits with VMEXIT_SHUTDOWN");
-		svm_check_host_state(ctx, "VMEXIT_SHUTDOWN");
+		nested_check_host_state(ctx, "VMEXIT_SHUTDOWN");
 		check_host_goes_on(ctx);
 	} else if (intercept == BIT(DF_VECTOR)) {
 		svm_report_exit(ctx->guest, SVM_EXIT_EXCP(DF_VECTOR),
@@ -238,7 +238,7 @@ static void ts_legacy_guest(struct vmcb_save *s, uint8_t *page, uintptr_t rip, b
 	s->rsp = (uintptr_t)page + PAGE_SIZE;
 }
 
-static void task_switch_run(struct svm_test_ctx *ctx)
+static void task_switch_run(struct nested_ctx *ctx)
 {
 	const struct ts_row *r = ctx->test->arg;
 	uint8_t *page = alloc_zeroed_page();
@@ -246,7 +246,7 @@ static void task_switch_run(struct svm_test_ctx *ctx)
 
 	ts_legacy_guest(&v->save, page, (uintptr_t)r->insn, r->insn == ts_iret);
 	vmcb_set_intercept(v, SVM_INTERCEPT_TASK_SWITCH);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	if (svm_report_exit(ctx->guest, SVM_EXIT_TASK_SWITCH,
 			    "%s to a TSS with the task switch intercept exits", r->how)) {
 		report_eq_x(r->target, v->control.exit_info_1 & 0xffff,
@@ -275,7 +275,7 @@ SVM_TEST(task_switch_iret, .run = task_switch_run, .arg = &ts_rows[2])
  */
 extern char lbr_branch[], lbr_target[];
 
-static __attribute__((noinline, noclone)) void lbr_guest(struct svm_test_ctx *ctx)
+static __attribute__((noinline, noclone)) void lbr_guest(struct nested_ctx *ctx)
 {
 	uint64_t v = 0;
 
@@ -306,7 +306,7 @@ static void lbr_after(void *arg)
 		d->ex = rdmsr_safe(MSR_IA32_DEBUGCTL, &d->after);
 }
 
-static void lbr_run(struct svm_test_ctx *ctx)
+static void lbr_run(struct nested_ctx *ctx)
 {
 	struct vmcb *v = ctx->vmcb;
 	struct lbr_data d = { 0 };
@@ -351,4 +351,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(lbr_virtualization, needs_lbrv),
 };
 
-SVM_TABLE(svm_misc_tests, tests);
+NESTED_TABLE(svm_misc_tests, tests);

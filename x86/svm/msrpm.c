@@ -52,7 +52,7 @@ static uint64_t native_value(uint32_t msr)
 }
 
 /* scratch[0]: index of the access being made; scratch[1]: all done. */
-static void msr_guest(struct svm_test_ctx *ctx)
+static void msr_guest(struct nested_ctx *ctx)
 {
 	const struct msr_list *l = ctx->test->arg;
 	struct msr_results *res = ctx->data;
@@ -69,7 +69,7 @@ static void msr_guest(struct svm_test_ctx *ctx)
 	ctx->scratch[1] = 1;
 }
 
-static bool msr_check_exit(struct svm_test_ctx *ctx, size_t i)
+static bool msr_check_exit(struct nested_ctx *ctx, size_t i)
 {
 	const struct msr_list *l = ctx->test->arg;
 	const struct msr_access *a = &l->acc[i];
@@ -103,7 +103,7 @@ static bool msr_check_exit(struct svm_test_ctx *ctx, size_t i)
 	return true;
 }
 
-static void msr_run(struct svm_test_ctx *ctx)
+static void msr_run(struct nested_ctx *ctx)
 {
 	const struct msr_list *l = ctx->test->arg;
 	struct msr_results *res = calloc(1, sizeof(*res));
@@ -118,11 +118,11 @@ static void msr_run(struct svm_test_ctx *ctx)
 	for (size_t i = 0; i < l->n; i++) {
 		if (!l->acc[i].exits)
 			continue;
-		svm_test_vmrun(ctx);
+		nested_run(ctx);
 		if (!msr_check_exit(ctx, i))
 			goto out;
 	}
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "%s: guest reaches VMMCALL", l->what);
 	report_eq(1, ctx->scratch[1], "%s: guest completed every access", l->what);
 	for (size_t i = 0; i < l->n; i++)
@@ -194,4 +194,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(msrpm_disabled, svm_needs),
 };
 
-SVM_TABLE(svm_msrpm_tests, tests);
+NESTED_TABLE(svm_msrpm_tests, tests);

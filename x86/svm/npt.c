@@ -105,7 +105,7 @@ static const struct npf_row rows[] = {
 	  NPF_FINAL | NPF_US | NPF_RSV | NPF_P },
 };
 
-static void npf_guest(struct svm_test_ctx *ctx)
+static void npf_guest(struct nested_ctx *ctx)
 {
 	const struct npf_row *r = ctx->test->arg;
 	struct npt_data *d = ctx->data;
@@ -119,7 +119,7 @@ static unsigned int maxphyaddr(void)
 	return cpuid_max_leaf(0x80000000) < 0x80000008 ? 36 : cpuid(0x80000008).a & 0xff;
 }
 
-static struct npt_data *npt_begin(struct svm_test_ctx *ctx)
+static struct npt_data *npt_begin(struct nested_ctx *ctx)
 {
 	struct npt_data *d = calloc(1, sizeof(*d));
 
@@ -133,7 +133,7 @@ static struct npt_data *npt_begin(struct svm_test_ctx *ctx)
 	return d;
 }
 
-static void npt_end(struct svm_test_ctx *ctx)
+static void npt_end(struct nested_ctx *ctx)
 {
 	struct npt_data *d = ctx->data;
 
@@ -163,7 +163,7 @@ static uintptr_t npf_rip(const struct npf_row *r, struct npt_data *d)
 	       (uintptr_t)npt_wr : (uintptr_t)d->page;
 }
 
-static void npf_check(struct svm_test_ctx *ctx, const struct npf_row *r)
+static void npf_check(struct nested_ctx *ctx, const struct npf_row *r)
 {
 	struct npt_data *d = ctx->data;
 	struct vmcb *v = ctx->vmcb;
@@ -177,10 +177,10 @@ static void npf_check(struct svm_test_ctx *ctx, const struct npf_row *r)
 		    "EXITINFO2 of the NPF for a %s is the guest-physical address", r->name);
 	report_eq_x(npf_rip(r, d), v->save.rip, "VMCB RIP at the NPF for a %s is the faulting "
 		    "instruction", r->name);
-	svm_report_not_delivered(ctx, "the NPF for a %s is not delivered to the guest", r->name);
+	nested_report_not_delivered(ctx, "the NPF for a %s is not delivered to the guest", r->name);
 }
 
-static void npf_run(struct svm_test_ctx *ctx)
+static void npf_run(struct nested_ctx *ctx)
 {
 	const struct npf_row *r = ctx->test->arg;
 	struct npt_data *d = npt_begin(ctx);
@@ -192,13 +192,13 @@ static void npf_run(struct svm_test_ctx *ctx)
 		return;
 	}
 	npf_break(d, r);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	npf_check(ctx, r);
 
 	/* Fix the entry, flush, resume at the faulting instruction. */
 	pt_root_map(d->root, pa, pa, PAGE_SIZE, PT_RWX | PT_USER, true);
 	ctx->vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"guest resumed after fixing the NPT completes its %s", r->name);
 	report_eq_x(0, ctx->scratch[2], "the retried %s raises nothing in the guest", r->name);
@@ -236,26 +236,26 @@ static uint64_t pml4e_gpa(uintptr_t va)
 	return (read_cr3() & ~0xfffULL) + ((va >> 39) & 511) * 8;
 }
 
-static void walk_run(struct svm_test_ctx *ctx)
+static void walk_run(struct nested_ctx *ctx)
 {
 	struct npt_data *d = npt_begin(ctx);
 	uintptr_t pml4 = read_cr3() & ~0xfffULL;
 	struct vmcb *v = ctx->vmcb;
 
 	pt_root_unmap(d->root, pml4, PAGE_SIZE);
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	if (svm_report_exit(ctx->guest, SVM_EXIT_NPF,
 			    "guest CR3 pointing at a page not present in the NPT exits with NPF")) {
 		report_eq_x(NPF_WALK | NPF_US | NPF_RW, v->control.exit_info_1,
 			    "EXITINFO1 of the NPF in the guest's walk: guest table, user, write");
 		report_eq_x(pml4e_gpa(v->save.rip), v->control.exit_info_2,
 			    "EXITINFO2 of the NPF in the guest's walk is its PML4 entry");
-		report_eq_x((uintptr_t)svm_guest_entry, v->save.rip,
+		report_eq_x((uintptr_t)nested_guest_entry, v->save.rip,
 			    "VMCB RIP at the NPF in the guest's walk is its first instruction");
 	}
 	pt_root_map(d->root, pml4, pml4, PAGE_SIZE, PT_RWX | PT_USER, true);
 	v->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL,
 			"guest resumed after mapping its PML4 in the NPT runs to VMMCALL");
 	npt_end(ctx);
@@ -265,7 +265,7 @@ SVM_TEST(npf_guest_walk, .run = walk_run)
 
 /* ---- A and D bits in the nested entries ---- */
 
-static void ad_guest(struct svm_test_ctx *ctx)
+static void ad_guest(struct nested_ctx *ctx)
 {
 	struct npt_data *d = ctx->data;
 
@@ -286,20 +286,20 @@ static uint64_t *ad_leaf(struct npt_data *d, uintptr_t pa)
 	return w.pte;
 }
 
-static void ad_run(struct svm_test_ctx *ctx)
+static void ad_run(struct nested_ctx *ctx)
 {
 	struct npt_data *d = npt_begin(ctx);
 	uint64_t *data = ad_leaf(d, (uintptr_t)d->page);
 	uint64_t *table = ad_leaf(d, read_cr3() & ~0xfffULL);
 
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest reading a page exits at its VMMCALL");
 	report(*data & PTE_A, "a guest read sets A in the page's nested entry");
 	report(!(*data & PTE_D), "a guest read leaves D clear in the page's nested entry");
 	report_eq_x(PTE_A | PTE_D, *table & (PTE_A | PTE_D),
 		    "the guest's walk sets A and D in its PML4 page's nested entry");
 	ctx->vmcb->save.rip += 3;
-	svm_test_vmrun(ctx);
+	nested_run(ctx);
 	svm_report_exit(ctx->guest, SVM_EXIT_VMMCALL, "guest writing the page runs to VMMCALL");
 	report(*data & PTE_D, "a guest write sets D in the page's nested entry");
 	npt_end(ctx);
@@ -318,4 +318,4 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(npt_ad_bits, svm_needs_npt),
 };
 
-SVM_TABLE(svm_npt_tests, tests);
+NESTED_TABLE(svm_npt_tests, tests);
