@@ -60,7 +60,7 @@ include $(SRCDIR)/lib/$(LIBARCH)/arch.mk
 CFLAGS += $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 
 LIB_OBJS := $(addprefix lib/,printf.o string.o glob.o alloc.o console.o report.o subtest.o \
-	argv.o setup.o extable.o smp.o acpi.o vm.o devicetree.o)
+	argv.o setup.o extable.o smp.o acpi.o vm.o devicetree.o dtboot.o)
 # Linked first and whole: the image's entry point and what only asm refers to.
 ENTRY_OBJS := $(ARCH_ENTRY_OBJS)
 LIB_A := lib/libhvprobe.a
