@@ -58,6 +58,14 @@ void __noreturn arch_abort_trap(void);
 struct ex_regs;
 void arch_dump_regs(const struct ex_regs *regs);
 
+/*
+ * Backtraces follow frame pointers: return the address of the frame record
+ * {caller's frame pointer, return address} that frame pointer @fp
+ * designates: @fp itself on x86_64 and arm64, @fp - 16 on riscv64 (its
+ * frame pointer points just above the pair).
+ */
+const uintptr_t *arch_frame_record(uintptr_t fp);
+
 /* Busy-wait at least @us microseconds (x86: PIT channel 2; arm64: counter). */
 void udelay(unsigned long us);
 

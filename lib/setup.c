@@ -47,20 +47,22 @@ void lib_run_main(void)
 }
 
 /*
- * Frames are linked as [fp] = caller's fp, [fp + 8] = return address
- * (x86_64 and arm64 frame records alike). The line is built first and
- * printed with one printf, which the console writes whole: no other CPU's
- * output lands inside it, and a crash cannot leave half of it unwritten.
+ * Frames are linked through frame records {caller's fp, return address},
+ * which the port finds from a frame pointer (arch_frame_record()). The line
+ * is built first and printed with one printf, which the console writes
+ * whole: no other CPU's output lands inside it, and a crash cannot leave
+ * half of it unwritten.
  */
 void backtrace_print(uintptr_t ip, uintptr_t fp)
 {
 	char line[32 + 16 * 20];
 	int n = snprintf(line, sizeof(line), "Backtrace: %#lx", (unsigned long)ip);
 
-	for (int i = 0; i < 16; i++) {
-		uintptr_t *frame = (uintptr_t *)fp;
+	for (int i = 0; i < 16 && fp; i++) {
+		const uintptr_t *frame = arch_frame_record(fp);
+		uintptr_t at = (uintptr_t)frame;
 
-		if (fp < 0x1000 || fp >= phys_mem_end || fp & 7 || !frame[1])
+		if (at < 0x1000 || at >= phys_mem_end || at & 7 || !frame[1])
 			break;
 		n += snprintf(line + n, sizeof(line) - n, " %#lx", (unsigned long)frame[1]);
 		fp = frame[0];

@@ -86,6 +86,12 @@ void arch_dump_regs(const struct ex_regs *r)
 	       r->far);
 }
 
+/* x29 points at the frame record {x29, x30} (AAPCS64 6.2.3). */
+const uintptr_t *arch_frame_record(uintptr_t fp)
+{
+	return (const uintptr_t *)fp;
+}
+
 void arm64_unexpected(struct ex_regs *r, const char *what)
 {
 	char detail[80];

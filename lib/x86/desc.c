@@ -161,6 +161,12 @@ void arch_dump_regs(const struct ex_regs *r)
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 
+/* RBP points at the saved RBP, the return address above it. */
+const uintptr_t *arch_frame_record(uintptr_t fp)
+{
+	return (const uintptr_t *)fp;
+}
+
 static void unexpected(struct ex_regs *r)
 {
 	char what[48], cr2[32];

@@ -68,6 +68,11 @@ void arch_cpu_wait(void)
 {
 }
 
+const uintptr_t *arch_frame_record(uintptr_t fp)
+{
+	return (const uintptr_t *)fp;
+}
+
 /* ---- page_alloc_init(): record what it is given ---- */
 
 #define MAX_GIVEN	64
