@@ -17,6 +17,12 @@
 #   crash_selftest_arm_secondary  the data abort on CPU 1, reported as such
 #   crash_selftest_arm_hang       spins with IRQs masked; killed by the stanza's timeout
 #   crash_selftest_arm_silent     reports no check and exits 0
+# riscv64 (riscv/crash_selftest.c):
+#   crash_selftest_riscv_exception  load page fault on page 0: FAIL line, registers, EXIT 1
+#   crash_selftest_riscv_irq        an IPI nobody handles: "unexpected interrupt"
+#   crash_selftest_riscv_secondary  the load page fault on CPU 1, reported as such
+#   crash_selftest_riscv_hang       spins with interrupts off; killed by the stanza's timeout
+#   crash_selftest_riscv_silent     reports no check and exits 0
 # Each reason is an extended regular expression. A crash_selftest stanza of the arch that is
 # not listed here is an error too. Arguments go to run_tests.sh (--vmm bochs). Honours ACCEL,
 # QEMU and the other variables of run_tests.sh. Exit status 0 iff all are reported as expected.
@@ -47,6 +53,15 @@ arm64)
 		[crash_selftest_arm_secondary]='unexpected exception ESR\.EC=0x25 .* on CPU 1\b'
 		[crash_selftest_arm_hang]="timeout"
 		[crash_selftest_arm_silent]="no checks reported"
+	)
+	;;
+riscv64)
+	want=(
+		[crash_selftest_riscv_exception]='unexpected exception scause=13 \(load page fault\)'
+		[crash_selftest_riscv_irq]='unexpected interrupt scause=0x8000000000000001 \(supervisor software\)'
+		[crash_selftest_riscv_secondary]='unexpected exception scause=13 .* on CPU 1\b'
+		[crash_selftest_riscv_hang]="timeout"
+		[crash_selftest_riscv_silent]="no checks reported"
 	)
 	;;
 *)
