@@ -38,20 +38,27 @@ long cpu_power_off(void);
  */
 long cpu_power_on(int cpu);
 
+/* What a non-retentive resume found: a1 (the opaque value), satp and sstatus. */
+struct resume_state {
+	unsigned long opaque, satp, sstatus;
+};
+
 /**
  * cpu_suspend() - SBI HSM hart_suspend of the calling CPU, back here
  * @type: SBI_HSM_SUSPEND_RETENTIVE or _NON_RETENTIVE (or a platform type)
- * @opaque: passed to the firmware: for a non-retentive suspend, lib's
- *	    resume entry checks that a1 holds it on resume
+ * @opaque: passed to the firmware, which hands it back in a1 on a
+ *	    non-retentive resume
+ * @resumed: where a non-retentive resume's entry state goes
  *
  * A retentive suspend returns from the call; for a non-retentive one lib
- * gives the firmware its resume entry, which restores the registers and
- * returns from here. Interrupts stay as the caller has them (a wake-up
+ * gives the firmware its resume entry, which finds the CPU by the hart ID
+ * in a0, records a1, satp and sstatus in @resumed, restores lib's state
+ * and returns from here. Interrupts stay as the caller has them (a wake-up
  * needs one enabled in sie).
- * Return: the SBI error; *@resumed_opaque gets a1 of a non-retentive
- * resume (unchanged otherwise).
+ * Return: the SBI error of a call that returned; SBI_SUCCESS after a
+ * non-retentive resume.
  */
-long cpu_suspend(unsigned long type, unsigned long opaque, unsigned long *resumed_opaque);
+long cpu_suspend(unsigned long type, unsigned long opaque, struct resume_state *resumed);
 
 /**
  * isa_has() - whether the devicetree's ISA description of CPU @cpu lists

@@ -73,7 +73,9 @@ park:
 #define CTX_SP		8
 #define CTX_S(n)	(16 + 8 * (n))
 #define CTX_A1		112
-#define CTX_SIZE	120
+#define CTX_SATP	120
+#define CTX_SSTATUS	128
+#define CTX_SIZE	136
 #define SBI_EXT_HSM	0x48534d
 
 	.globl	riscv_suspend
@@ -93,8 +95,8 @@ riscv_suspend:
 /*
  * The non-retentive resume (SBI v2.0 9.4: S-mode, satp = 0, sstatus.SIE =
  * 0, a0 = hart ID, a1 = opaque): find this hart's context by its ID,
- * record a1 there and return RISCV_RESUMED from riscv_suspend(), the rest
- * of the CPU's state being the caller's to restore.
+ * record a1, satp and sstatus there and return RISCV_RESUMED from
+ * riscv_suspend(), the rest of the CPU's state being the caller's to restore.
  */
 riscv_resume_entry:
 	csrw	CSR_SIE, zero
@@ -113,6 +115,10 @@ riscv_resume_entry:
 	mul	t2, t2, t1
 	add	t0, t0, t2
 	sd	a1, CTX_A1(t0)
+	csrr	t1, CSR_SATP
+	sd	t1, CTX_SATP(t0)
+	csrr	t1, CSR_SSTATUS
+	sd	t1, CTX_SSTATUS(t0)
 	ld	ra, CTX_RA(t0)
 	ld	sp, CTX_SP(t0)
 	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11

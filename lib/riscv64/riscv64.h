@@ -51,7 +51,7 @@ extern int riscv_cpu_node[MAX_CPUS];
  */
 struct resume_ctx {
 	uint64_t ra, sp, s[12];		/* callee-saved registers, for the return */
-	uint64_t a1;			/* a1 at the resume: the opaque value */
+	uint64_t a1, satp, sstatus;	/* at the resume: the opaque value, the CSRs */
 };
 
 #define RISCV_RESUMED	1

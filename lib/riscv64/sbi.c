@@ -3,6 +3,7 @@
  * SBI calls (SBI v2.0 chapter 3: ECALL, a7 = EID, a6 = FID, a0/a1 back)
  * and the probe, once at boot, of the extensions lib uses.
  */
+#include "report.h"
 #include "riscv64.h"
 #include "sbi.h"
 
@@ -49,6 +50,35 @@ long sbi_probe(unsigned long ext)
 unsigned long sbi_spec_version(void)
 {
 	return sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0, 0, 0, 0).value;
+}
+
+const char *sbi_err_str(long err, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"SBI_SUCCESS", "SBI_ERR_FAILED", "SBI_ERR_NOT_SUPPORTED", "SBI_ERR_INVALID_PARAM",
+		"SBI_ERR_DENIED", "SBI_ERR_INVALID_ADDRESS", "SBI_ERR_ALREADY_AVAILABLE",
+		"SBI_ERR_ALREADY_STARTED", "SBI_ERR_ALREADY_STOPPED", "SBI_ERR_NO_SHMEM",
+		"SBI_ERR_INVALID_STATE", "SBI_ERR_BAD_RANGE", "SBI_ERR_TIMEOUT", "SBI_ERR_IO",
+	};
+
+	if (err <= 0 && -err < (long)ARRAY_SIZE(names))
+		snprintf(buf, len, "%s (%ld)", names[-err], err);
+	else
+		snprintf(buf, len, "error %ld", err);
+	return buf;
+}
+
+bool sbi_report_err(long expected, long got, const char *fmt, ...)
+{
+	char e[40], g[40];
+	va_list ap;
+	bool pass;
+
+	va_start(ap, fmt);
+	pass = vreport_decoded(expected == got, sbi_err_str(expected, e, sizeof(e)),
+			       sbi_err_str(got, g, sizeof(g)), fmt, ap);
+	va_end(ap);
+	return pass;
 }
 
 void sbi_init(void)

@@ -109,6 +109,16 @@ unsigned long sbi_spec_version(void);
 
 #define SBI_SPEC_VERSION(major, minor)	((unsigned long)(major) << 24 | (minor))
 
+/* "SBI_ERR_INVALID_PARAM (-3)", "SBI_SUCCESS (0)"; "error -42" for one the spec does not name. */
+const char *sbi_err_str(long err, char *buf, size_t len);
+
+/**
+ * sbi_report_err() - a check on an SBI call's error: report_decoded() with
+ * both sides named ("expected SBI_ERR_INVALID_PARAM (-3), got SBI_SUCCESS (0)")
+ * Return: whether @got is @expected.
+ */
+bool sbi_report_err(long expected, long got, const char *fmt, ...) __printf(3, 4);
+
 /* lib's own calls (the HSM state machine and the IPIs of lib/smp.c go through these). */
 struct sbiret sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
 struct sbiret sbi_set_timer(uint64_t stime_value);

@@ -19,6 +19,7 @@
 
 unsigned long riscv_hartids[MAX_CPUS];
 struct resume_ctx riscv_resume_ctx[MAX_CPUS];
+_Static_assert(sizeof(struct resume_ctx) == 136, "cstart.S CTX_SIZE");
 static unsigned long entry_hartid[MAX_CPUS];
 /* Each CPU's /cpus node, for its ISA description (isa.c). */
 int riscv_cpu_node[MAX_CPUS];
@@ -153,7 +154,7 @@ long cpu_power_off(void)
 	return ret;
 }
 
-long cpu_suspend(unsigned long type, unsigned long opaque, unsigned long *resumed_opaque)
+long cpu_suspend(unsigned long type, unsigned long opaque, struct resume_state *resumed)
 {
 	int cpu = smp_id();
 	unsigned long sie = csr_read(CSR_SIE), sstatus = csr_read(CSR_SSTATUS);
@@ -170,7 +171,9 @@ long cpu_suspend(unsigned long type, unsigned long opaque, unsigned long *resume
 	csr_write(CSR_SIE, sie);
 	csr_set(CSR_SSTATUS, sstatus & (SSTATUS_SUM | SSTATUS_MXR | SSTATUS_FS | SSTATUS_VS));
 	entry_hartid[cpu] = riscv_hartids[cpu];
-	*resumed_opaque = riscv_resume_ctx[cpu].a1;
+	resumed->opaque = riscv_resume_ctx[cpu].a1;
+	resumed->satp = riscv_resume_ctx[cpu].satp;
+	resumed->sstatus = riscv_resume_ctx[cpu].sstatus;
 	return SBI_SUCCESS;
 }
 
