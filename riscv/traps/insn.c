@@ -62,7 +62,8 @@ void illegal(void)
 	report_exc(ill, asm_safe("mret"), "MRET in S-mode is an illegal instruction");
 	report_exc(ill, csr_read_safe(0x1ff, &v),
 		   "S-mode read of CSR 0x1ff, which no extension defines, is illegal");
-	report_exc(ill, csr_write_safe(CSR_TIME, 0), "a write to the read-only time CSR is illegal");
+	report_exc(ill, csr_write_safe(CSR_TIME, 0),
+		   "a write to the read-only time CSR is illegal");
 	report_exc(ill, run_in_user(user_sret, 0), "SRET in U-mode is an illegal instruction");
 	report_exc(ill, run_in_user(user_sfence, 0),
 		   "SFENCE.VMA in U-mode is an illegal instruction");
