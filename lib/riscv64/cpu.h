@@ -71,4 +71,7 @@ bool isa_has(int cpu, const char *ext);
 /* The devicetree's riscv,isa string of CPU @cpu ("" when absent). */
 const char *isa_string(int cpu);
 
+/* CPU @cpu's node under /cpus, for its other properties (mmu-type, ...). */
+int cpu_dt_node(int cpu);
+
 #endif

@@ -9,6 +9,11 @@
 #include "devicetree.h"
 #include "riscv64.h"
 
+int cpu_dt_node(int cpu)
+{
+	return riscv_cpu_node[cpu];
+}
+
 const char *isa_string(int cpu)
 {
 	const char *s = dt_prop(riscv_cpu_node[cpu], "riscv,isa", NULL);
