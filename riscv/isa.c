@@ -174,8 +174,9 @@ static void extensions(void)
 		if (isa_has(0, e->name))
 			report_exc(0, run_ext(e), "%s, listed, executes (%s)", e->name, e->insn);
 		else
-			report_exc(ILL, run_ext(e), "%s, not listed, is an illegal instruction (%s)",
-				   e->name, e->insn);
+			report_exc(ILL, run_ext(e),
+				   "%s, not listed, is an illegal instruction (%s)", e->name,
+				   e->insn);
 	}
 }
 
