@@ -74,6 +74,7 @@ ci_list()
 	memo="$*"
 	memo="$dir/list${memo//[ \/]/_}"
 	[[ $dir == */arm64 ]] && testdir=arm
+	[[ $dir == */riscv64 ]] && testdir=riscv
 	if [[ ! -f $dir/config.mak ]]; then
 		mkdir -p "$dir"
 		printf 'SRCDIR=%s\nARCH=%s\nTESTDIR=%s\n' "$SRC" "${dir##*/}" "$testdir" \
@@ -133,7 +134,7 @@ main()
 		while read -r arch vmm shard; do
 			if [[ $arch == error: ]]; then
 				fail "$file: $vmm $shard"
-			elif [[ ! $arch =~ ^(x86_64|arm64)$ || ! $vmm =~ ^(qemu|bochs)$ ||
+			elif [[ ! $arch =~ ^(x86_64|arm64|riscv64)$ || ! $vmm =~ ^(qemu|bochs)$ ||
 				! $shard =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]]; then
 				fail "$file: a job with arch '$arch', vmm '$vmm', shard '$shard'"
 			else
