@@ -4,7 +4,7 @@
  * boot, arguments and environment from /chosen, every hart online and the
  * one its /cpus reg names, exceptions and their stval, installed handlers,
  * U-mode entry, IPIs, HSM hart_stop/hart_start through lib, and translation
- * through page tables lib builds. args, smp, smp_async and usermode are
+ * through page tables lib builds. args, smp, smp_async, handlers and usermode are
  * common/selftest.c; the hart ID smp() prints and usermode()'s U-mode
  * checks come from the hooks here.
  *
@@ -68,25 +68,29 @@ static void exceptions(void)
 	report_eq_x(8, exinfo_stval(), "stval holds the faulting address 8");
 }
 
-static int ebreaks;
+/*
+ * handlers() (common/selftest.c): EBREAK leaves sepc at itself (3.3.1), 4
+ * bytes (the image has no C extension: no C.EBREAK).
+ */
+const char *const selftest_trap_names[2] = { "breakpoint", "EBREAK" };
 
-static void count_ebreak(struct ex_regs *r)
+void selftest_trap(void)
 {
-	ebreaks++;
-	r->epc += 4;	/* EBREAK leaves sepc at itself */
+	asm volatile("ebreak");
 }
 
-/* A wrong scause misses the handler; a sepc past the EBREAK makes it skip the second one. */
-static void handlers(void)
+selftest_handler_t selftest_trap_handler(selftest_handler_t fn)
 {
-	handler_t old = install_exception_handler(CAUSE_BREAKPOINT, count_ebreak);
-
-	asm volatile("ebreak");
-	asm volatile("ebreak");
-	report_eq(2, ebreaks, "installed breakpoint handler ran once per EBREAK");
-	if (install_exception_handler(CAUSE_BREAKPOINT, old) != count_ebreak)
-		report_abort("install_exception_handler did not return the handler it replaced");
+	return install_exception_handler(CAUSE_BREAKPOINT, fn);
 }
+
+void selftest_trap_skip(struct ex_regs *r)
+{
+	r->epc += 4;
+}
+
+/* Data of the image, which S-mode maps for itself only. */
+static int smode_data;
 
 static uint64_t user_csr(uint64_t arg)
 {
@@ -117,9 +121,9 @@ void selftest_check_user(void)
 	report_exc(EXINFO(CAUSE_USER_ECALL, 0), run_in_user(user_ecall, 0),
 		   "ECALL in U-mode raises an environment call from U-mode");
 	report_exc(EXINFO(CAUSE_LOAD_PAGE_FAULT, 0),
-		   run_in_user(user_read_smode, (uintptr_t)&ebreaks),
+		   run_in_user(user_read_smode, (uintptr_t)&smode_data),
 		   "U-mode read of a page without the U bit is a load page fault");
-	report_eq_x((uintptr_t)&ebreaks, exinfo_stval(),
+	report_eq_x((uintptr_t)&smode_data, exinfo_stval(),
 		    "stval of the U-mode page fault is the address read");
 }
 
@@ -130,23 +134,12 @@ static void ipi_handler(struct ex_regs *r)
 	__atomic_fetch_add(&ipi_count[smp_id()], 1, __ATOMIC_SEQ_CST);
 }
 
-/* Wait up to 100 ms with interrupts on for *@count to reach @want. */
-static bool wait_count(int *count, int want)
-{
-	for (int i = 0; i < 100000 && __atomic_load_n(count, __ATOMIC_SEQ_CST) < want; i++) {
-		local_irq_enable();
-		udelay(1);
-		local_irq_disable();
-	}
-	return __atomic_load_n(count, __ATOMIC_SEQ_CST) == want;
-}
-
 static void self_ipi(void *data)
 {
 	int cpu = smp_id();
 
 	sbi_send_ipi(1, cpu_hartid(cpu));
-	if (!wait_count(&ipi_count[cpu], 1))
+	if (!selftest_wait_count(&ipi_count[cpu], 1))
 		report_fail("CPU %d took its own IPI (count %d)", cpu, ipi_count[cpu]);
 }
 
@@ -163,8 +156,8 @@ static void ipi(void)
 	if (n > 1) {
 		/* The last CPU idles in WFI, interrupts enabled by lib's idle loop. */
 		sbi_send_ipi(1, cpu_hartid(last));
-		report(wait_count(&ipi_count[last], 2), "an IPI sent to CPU %d arrives there",
-		       last);
+		report(selftest_wait_count(&ipi_count[last], 2),
+		       "an IPI sent to CPU %d arrives there", last);
 	}
 	install_irq_handler(IRQ_S_SOFT, NULL);
 }
