@@ -27,11 +27,8 @@ static void unexpected_irq(void)
 }
 
 static const struct subtest tests[] = {
-	CRASH_SUBTEST_UNEXPECTED_EXCEPTION,
+	CRASH_SUBTESTS_SHARED,
 	SUBTEST(unexpected_irq),
-	SUBTEST_SMP(secondary_exception, NULL, 2),
-	SUBTEST(hang),
-	SUBTEST(silent),
 };
 
 SUBTESTS_MAIN(tests)

@@ -23,4 +23,9 @@ void hang(void);
 /* Reports no check at all: "no checks reported". */
 void silent(void);
 
+/* All four as table entries (arm64, riscv64; x86 has no secondary_exception). */
+#define CRASH_SUBTESTS_SHARED							\
+	CRASH_SUBTEST_UNEXPECTED_EXCEPTION, SUBTEST_SMP(secondary_exception, NULL, 2),	\
+	SUBTEST(hang), SUBTEST(silent)
+
 #endif
