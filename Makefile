@@ -6,6 +6,8 @@
 #              runner tests, the CI files (scripts/ci-check.sh), the catalogue under
 #              every VMM/accelerator present with the known-failures audit and the
 #              known crashes (scripts/check.sh)
+#   check-port the symbols lib/ takes from the port against docs/porting.md
+#              (scripts/port-contract.sh); check and check-catalogue run it first
 #   style      formatting and shellcheck (scripts/style.sh)
 #   clean
 # A test is $(TESTDIR)/<name>.c, or a folder $(TESTDIR)/<name>/ of .c files.
@@ -60,7 +62,7 @@ include $(SRCDIR)/lib/$(LIBARCH)/arch.mk
 CFLAGS += $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 
 LIB_OBJS := $(addprefix lib/,printf.o string.o glob.o alloc.o console.o report.o subtest.o \
-	argv.o setup.o extable.o smp.o acpi.o vm.o devicetree.o)
+	argv.o setup.o extable.o smp.o acpi.o vm.o devicetree.o dtboot.o)
 # Linked first and whole: the image's entry point and what only asm refers to.
 ENTRY_OBJS := $(ARCH_ENTRY_OBJS)
 LIB_A := lib/libhvprobe.a
@@ -123,6 +125,12 @@ style:
 # One self-contained script per stanza in standalone/ (only the VMM needed).
 standalone: all
 	bash $(SRCDIR)/scripts/standalone.sh
+
+# The port contract (docs/porting.md) against this build's lib/ objects, part of both checks.
+check-port: all
+	bash $(SRCDIR)/scripts/port-contract.sh
+check check-catalogue: check-port
+.PHONY: check-port
 
 clean:
 	find lib common $(TESTDIR) \( -name "*.o" -o -name "*.d" -o -name "*.a" \) \

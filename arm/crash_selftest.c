@@ -8,19 +8,13 @@
  *   secondary_exception   the same data abort on the last CPU
  *   hang                  spins forever with interrupts off: timeout
  *   silent                reports no check at all: "no checks reported"
+ * All but unexpected_irq are common/crash_selftest.c.
  */
 #include "asm/processor.h"
 #include "gic.h"
 #include "report.h"
-#include "smp.h"
 #include "subtest.h"
-
-static void unexpected_exception(void)
-{
-	report_info("reading unmapped page 0 without a fixup");
-	(void)*(volatile int *)0;
-	report_fail("execution continued after an unexpected data abort");
-}
+#include "../common/crash_selftest.h"
 
 static void unexpected_irq(void)
 {
@@ -32,36 +26,9 @@ static void unexpected_irq(void)
 	report_fail("execution continued after an unexpected interrupt");
 }
 
-static void fault(void *data)
-{
-	(void)*(volatile int *)0;
-}
-
-static void secondary_exception(void)
-{
-	report_info("reading unmapped page 0 on CPU %d", cpu_count() - 1);
-	on_cpu(cpu_count() - 1, fault, NULL);
-	report_fail("execution continued after an unexpected data abort on another CPU");
-}
-
-static void hang(void)
-{
-	report_info("spinning forever with interrupts disabled");
-	local_irq_disable();
-	for (;;)
-		asm volatile("yield");
-}
-
-static void silent(void)
-{
-}
-
 static const struct subtest tests[] = {
-	SUBTEST(unexpected_exception),
+	CRASH_SUBTESTS_SHARED,
 	SUBTEST(unexpected_irq),
-	SUBTEST_SMP(secondary_exception, NULL, 2),
-	SUBTEST(hang),
-	SUBTEST(silent),
 };
 
 SUBTESTS_MAIN(tests)

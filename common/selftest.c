@@ -12,7 +12,9 @@
  * start (PSCI CPU_ON, INIT-SIPI) that wakes another CPU than the one named,
  * or a CPU whose ID register differs from the one the VMM's devicetree or
  * MADT lists for it (smp), an IPI that does not reach its target
- * (smp_async), a broken transition to user level and back (usermode).
+ * (smp_async), an installed exception handler that is not called, or whose
+ * change to the saved instruction pointer is lost (handlers), a broken
+ * transition to user level and back (usermode).
  * Properties of lib alone (getenv(), the allocators) are host unit tests:
  * tests/unit/test-subtest.c and tests/unit/test-alloc.c.
  *
@@ -22,6 +24,7 @@
  * Arguments: the cfg passes "smp=<n>" (checked against the CPUs found) and
  * "quoted=two words" (checks that quoting survives the command line).
  */
+#include "arch.h"
 #include "report.h"
 #include "smp.h"
 #include "subtest.h"
@@ -122,6 +125,40 @@ void smp_async(void)
 	on_cpu_async(last, record_ran_on, NULL);
 	on_cpu_wait(last);
 	report_eq(last, ran_on, "on_cpu_async ran on the last CPU and on_cpu_wait joined it");
+}
+
+bool selftest_wait_count(int *count, int want)
+{
+	for (int i = 0; i < 100000 && __atomic_load_n(count, __ATOMIC_SEQ_CST) < want; i++) {
+		arch_irq_enable();
+		udelay(1);
+		arch_irq_disable();
+	}
+	return __atomic_load_n(count, __ATOMIC_SEQ_CST) == want;
+}
+
+static int trapped;
+
+static void count_trap(struct ex_regs *regs)
+{
+	trapped++;
+	selftest_trap_skip(regs);
+}
+
+/*
+ * A handler installed for another exception misses the trap; a saved
+ * instruction pointer past the trap makes it skip the second one.
+ */
+void handlers(void)
+{
+	selftest_handler_t old = selftest_trap_handler(count_trap);
+
+	selftest_trap();
+	selftest_trap();
+	report_eq(2, trapped, "installed %s handler ran once per %s", selftest_trap_names[0],
+		  selftest_trap_names[1]);
+	if (selftest_trap_handler(old) != count_trap)
+		report_abort("install_exception_handler did not return the handler it replaced");
 }
 
 static uint64_t user_stored;

@@ -11,12 +11,28 @@
 
 /*
  * Subtests; in the table as SUBTEST(args), SUBTEST(smp),
- * SUBTEST_SMP(smp_async, NULL, 2) and SUBTEST(usermode).
+ * SUBTEST_SMP(smp_async, NULL, 2), SUBTEST(handlers) and SUBTEST(usermode).
  */
 void args(void);
 void smp(void);
 void smp_async(void);
+void handlers(void);
 void usermode(void);
+
+/*
+ * Hooks of handlers(): an instruction that always traps and that no fixup
+ * covers (x86 UD2, arm64 BRK, riscv64 EBREAK). selftest_trap() executes it;
+ * selftest_trap_handler() routes its exception to @fn (NULL: lib's own
+ * handling) and returns the handler it replaced; selftest_trap_skip() makes
+ * @regs return past it. selftest_trap_names: the exception and the
+ * instruction, for the message ("#UD", "UD2").
+ */
+struct ex_regs;
+typedef void (*selftest_handler_t)(struct ex_regs *regs);
+void selftest_trap(void);
+selftest_handler_t selftest_trap_handler(selftest_handler_t fn);
+void selftest_trap_skip(struct ex_regs *regs);
+extern const char *const selftest_trap_names[2];
 
 /*
  * Hook: the arch's checks that run_in_user() runs its function at user
@@ -30,6 +46,13 @@ void selftest_check_user(void);
  * it when a CPU is not the one it was started as.
  */
 uint64_t selftest_cpu_hwid(void);
+
+/*
+ * Wait up to 100 ms, interrupts enabled, for *@count (incremented by an
+ * interrupt handler) to reach @want; return with interrupts disabled,
+ * whether it is exactly @want.
+ */
+bool selftest_wait_count(int *count, int want);
 
 /* Run work on @cpu with on_cpu(); return the smp_id() it ran on (-1: it never ran). */
 int selftest_ran_on(int cpu);

@@ -59,8 +59,8 @@ void __noreturn arch_abort_trap(void);
  * return its caller's frame and put in *@ret the address the function
  * returns to, or 0 when there is none to trust. lib has checked that @fp is
  * 8-byte aligned RAM above page 0. x86_64 and arm64: [fp] is the caller's
- * frame, [fp + 8] the return address; s390x: the back chain, and the caller's
- * frame holds the saved r14.
+ * frame, [fp + 8] the return address; riscv64: the same pair 16 bytes below
+ * fp; s390x: the back chain, and the caller's frame holds the saved r14.
  */
 uintptr_t arch_frame_caller(uintptr_t fp, uintptr_t *ret);
 

@@ -33,6 +33,14 @@ bool subtest_selected(const char *name, int argc, char **argv)
 	return !have_include || included;
 }
 
+bool subtest_named(const char *name)
+{
+	for (int i = 1; i < __argc; i++)
+		if (!strcmp(__argv[i], name))
+			return true;
+	return false;
+}
+
 /* An include pattern that selects nothing is an error, never silence. */
 static void check_patterns(const struct subtest *t, size_t n, int argc, char **argv)
 {

@@ -33,6 +33,12 @@ int subtests_run(const struct subtest *tests, size_t n, int argc, char **argv);
 /* True when @name is selected by the argv patterns (exported for host tests). */
 bool subtest_selected(const char *name, int argc, char **argv);
 
+/*
+ * True when an argument is exactly @name: for subtests that run only when
+ * their stanza names them (those that end the VM: PSCI SYSTEM_OFF, SBI SRST).
+ */
+bool subtest_named(const char *name);
+
 #define SUBTESTS_MAIN(table)						\
 	int main(int argc, char **argv)					\
 	{								\

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Code at the least privileged level: x86 CPL3, arm64 EL0. Every port
- * implements run_in_user() (lib/x86/usermode.c, lib/arm64/user.c).
+ * Code at the least privileged level: x86 CPL3, arm64 EL0, riscv64 U-mode.
+ * Every port implements run_in_user() (lib/x86/usermode.c, lib/arm64/user.c,
+ * lib/riscv64/user.c).
  */
 #ifndef LIB_USER_H
 #define LIB_USER_H

@@ -84,11 +84,29 @@ static void count_op(struct ex_regs *r)
 }
 
 /*
- * An operation exception suppresses: the old PSW points past the
- * instruction, so a handler that returns does not run it again (a VMM that
- * nullified it would loop here until the timeout).
+ * handlers() (common/selftest.c) traps with opcode 0x00, an operation
+ * exception, which suppresses (PoP chapter 6, "Operation Exception"): the
+ * old PSW already points past the instruction, so skipping it takes nothing
+ * (a VMM that nullified it would loop until the timeout).
  */
-static void handlers(void)
+const char *const selftest_trap_names[2] = { "operation-exception", "opcode 0x00" };
+
+void selftest_trap(void)
+{
+	asm volatile(".short 0x0000" : : : "memory");
+}
+
+selftest_handler_t selftest_trap_handler(selftest_handler_t fn)
+{
+	return install_exception_handler(PGM_OPERATION, fn);
+}
+
+void selftest_trap_skip(struct ex_regs *r)
+{
+}
+
+/* The old PSW of each of two operation exceptions points past its instruction. */
+static void handlers_psw(void)
 {
 	handler_t old = install_exception_handler(PGM_OPERATION, count_op);
 	uintptr_t first, second;
@@ -157,6 +175,7 @@ static const struct subtest tests[] = {
 	SUBTEST_SMP(smp_async, NULL, 2),
 	SUBTEST(exceptions),
 	SUBTEST(handlers),
+	SUBTEST(handlers_psw),
 	SUBTEST(usermode),
 	SUBTEST(paging),
 	SUBTEST_NEEDS(segment, need_edat),

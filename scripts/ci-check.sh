@@ -75,6 +75,7 @@ ci_list()
 	memo="$dir/list${memo//[ \/]/_}"
 	[[ $dir == */arm64 ]] && testdir=arm
 	[[ $dir == */s390x ]] && testdir=s390x
+	[[ $dir == */riscv64 ]] && testdir=riscv
 	if [[ ! -f $dir/config.mak ]]; then
 		mkdir -p "$dir"
 		printf 'SRCDIR=%s\nARCH=%s\nTESTDIR=%s\n' "$SRC" "${dir##*/}" "$testdir" \
@@ -134,8 +135,9 @@ main()
 		while read -r arch vmm shard; do
 			if [[ $arch == error: ]]; then
 				fail "$file: $vmm $shard"
-			elif [[ ! $arch =~ ^(x86_64|arm64|s390x)$ || ! $vmm =~ ^(qemu|bochs)$ ||
-				! $shard =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]]; then
+			elif [[ ! $arch =~ ^(x86_64|arm64|s390x|riscv64)$ ]] ||
+				[[ ! $vmm =~ ^(qemu|bochs)$ ]] ||
+				[[ ! $shard =~ ^[1-9][0-9]*/[1-9][0-9]*$ ]]; then
 				fail "$file: a job with arch '$arch', vmm '$vmm', shard '$shard'"
 			else
 				groups["$arch $vmm"]+=" $shard"

@@ -7,16 +7,11 @@
  *   triple_fault          no IDT, then an exception: the VM resets or stops
  *   hang                  spins forever with interrupts off: timeout
  *   silent                reports no check at all: "no checks reported"
+ * All but triple_fault are common/crash_selftest.c.
  */
 #include "report.h"
 #include "subtest.h"
-
-static void unexpected_exception(void)
-{
-	report_info("reading unmapped page 0 without a fixup");
-	(void)*(volatile int *)0;
-	report_fail("execution continued after an unexpected #PF");
-}
+#include "../common/crash_selftest.h"
 
 static void triple_fault(void)
 {
@@ -31,19 +26,8 @@ static void triple_fault(void)
 	report_fail("execution continued after a triple fault");
 }
 
-static void hang(void)
-{
-	report_info("spinning forever with interrupts disabled");
-	for (;;)
-		asm volatile("cli; pause");
-}
-
-static void silent(void)
-{
-}
-
 static const struct subtest tests[] = {
-	SUBTEST(unexpected_exception),
+	CRASH_SUBTEST_UNEXPECTED_EXCEPTION,
 	SUBTEST(triple_fault),
 	SUBTEST(hang),
 	SUBTEST(silent),

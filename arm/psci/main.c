@@ -345,19 +345,11 @@ static void migrate_info_type(void)
 }
 
 /* The subtests that end the VM run only when their stanza names them. */
-static bool named(const char *name)
-{
-	for (int i = 1; i < __argc; i++)
-		if (!strcmp(__argv[i], name))
-			return true;
-	return false;
-}
-
 static const char *need_named(const char *name)
 {
 	if (psci_conduit() == PSCI_CONDUIT_NONE)
 		return "no /psci node in the devicetree";
-	return named(name) ? NULL : "ends the VM: runs only when test_args names it";
+	return subtest_named(name) ? NULL : "ends the VM: runs only when test_args names it";
 }
 
 /* A return is the failure; the image then ends with EXIT: STATUS=1 as usual. */

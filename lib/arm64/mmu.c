@@ -20,6 +20,7 @@
 #include "asm/processor.h"
 #include "asm/sysreg.h"
 #include "devicetree.h"
+#include "dtboot.h"
 #include "report.h"
 #include "setup.h"
 #include "vm.h"
@@ -148,45 +149,6 @@ static void *boot_table_alloc(void)
 	return boot_tables_used < BOOT_TABLES ? boot_tables[boot_tables_used++] : NULL;
 }
 
-static void map_or_die(uint64_t start, uint64_t end, unsigned int flags)
-{
-	start = ALIGN_DOWN(start, PAGE_SIZE);
-	end = ALIGN_UP(end, PAGE_SIZE);
-	if (end > start && pt_map(start, start, end - start, flags))
-		report_abort("cannot map %#lx-%#lx", (unsigned long)start, (unsigned long)end);
-}
-
-static bool in_ram(const struct mem_range *ram, int n, uint64_t addr)
-{
-	for (int i = 0; i < n; i++)
-		if (addr >= ram[i].start && addr < ram[i].end)
-			return true;
-	return false;
-}
-
-/*
- * Device mappings for the regs of @node's children, recursing into buses
- * whose empty "ranges" says child addresses are parent addresses (DT spec
- * 2.3.8); other buses translate and are left out.
- */
-static void map_mmio(int node, const struct mem_range *ram, int nram)
-{
-	if (dt_size_cells(node) == 0)	/* /cpus: reg is an ID, not memory */
-		return;
-	for (int c = dt_first_child(node); c >= 0; c = dt_next_sibling(c)) {
-		uint64_t addr, size;
-		int len;
-
-		if (dt_prop_has(c, "device_type", "memory"))
-			continue;
-		for (int i = 0; !dt_reg(c, i, &addr, &size); i++)
-			if (size && !in_ram(ram, nram, addr))
-				map_or_die(addr, addr + size, PT_RW | PT_DEVICE);
-		if (dt_prop(c, "ranges", &len) && len == 0)
-			map_mmio(c, ram, nram);
-	}
-}
-
 static uint64_t tcr_value(void)
 {
 	uint64_t pa = read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK;
@@ -201,17 +163,19 @@ void mmu_boot(void)
 	struct mem_range ram[16];
 	int nram = dt_memory(ram, ARRAY_SIZE(ram));
 	uint64_t *root;
+	pt_root_t r;
 
 	pt_set_table_alloc(boot_table_alloc);
 	root = boot_table_alloc();
-	write_sysreg((uintptr_t)root, ttbr0_el1);
+	r = (uintptr_t)root;
+	write_sysreg(r, ttbr0_el1);
 	for (int i = 0; i < nram; i++)
-		map_or_die(ram[i].start, ram[i].end, PT_RW | PT_USER);
+		idmap_range(r, ram[i].start, ram[i].end, PT_RW | PT_USER);
 	/* No memory node: at least the image itself. */
 	if (!nram)
-		map_or_die((uintptr_t)__image_start, (uintptr_t)__image_end, PT_RW | PT_USER);
-	map_or_die((uintptr_t)__image_start, (uintptr_t)__text_end, PT_R | PT_X | PT_USER);
-	map_mmio(dt_path("/"), ram, nram);
+		idmap_range(r, (uintptr_t)__image_start, (uintptr_t)__image_end, PT_RW | PT_USER);
+	idmap_range(r, (uintptr_t)__image_start, (uintptr_t)__text_end, PT_R | PT_X | PT_USER);
+	idmap_dt_devices(r, ram, nram, PT_RW | PT_DEVICE);
 
 	arm64_mmu_regs[0] = MAIR_EL1_VALUE;
 	arm64_mmu_regs[1] = tcr_value();

@@ -7,38 +7,13 @@
 #include "arm64.h"
 #include "asm/processor.h"
 #include "devicetree.h"
+#include "dtboot.h"
 #include "extable.h"
 #include "gic.h"
 #include "report.h"
 #include "setup.h"
 
 extern char __image_start[], __image_end[];
-
-static void setup_args_from_dt(void)
-{
-	uint64_t start, end;
-	const char *env = NULL;
-	size_t len = 0;
-
-	/* QEMU -initrd: the environment blob, its place in /chosen. */
-	if (dt_initrd(&start, &end) && end > start) {
-		env = (const char *)(uintptr_t)start;
-		len = end - start;
-	}
-	setup_args_env(dt_bootargs(), env, len);
-}
-
-static void setup_memory_from_dt(void)
-{
-	struct mem_range ram[16], resv[32];
-	int nram = dt_memory(ram, ARRAY_SIZE(ram));
-	int nresv = dt_reserved(resv, ARRAY_SIZE(resv) - 1);
-
-	if (!nram)
-		report_abort("the devicetree has no memory node");
-	resv[nresv++] = (struct mem_range){ (uintptr_t)__image_start, (uintptr_t)__image_end };
-	setup_memory(ram, nram, resv, nresv);
-}
 
 /*
  * Until mmu_boot() returns the MMU is off: memory is Device-nGnRnE, so
@@ -55,8 +30,8 @@ void arm64_setup(const void *fdt)
 	mmu_boot();
 
 	extable_init();
-	setup_args_from_dt();
-	setup_memory_from_dt();
+	dt_setup_args();
+	dt_setup_memory((uintptr_t)__image_start, (uintptr_t)__image_end);
 	mmu_init();
 	platform_init();
 	smp_discover();

@@ -37,12 +37,13 @@ test_ci_files()
 	cp "$TR_ROOT/$gh" "$SRC/$gh"
 	cp "$TR_ROOT/$gl" "$SRC/$gl"
 	printf '[%s]\nfile = ok.flat\narch = %s\n' a x86_64 b x86_64 c x86_64 d arm64 e s390x \
+		f riscv64 \
 		>"$SRC/unittests.cfg"
 	out=$(bash "$SRC/scripts/ci-check.sh" "$SRC" 2>&1)
 	expect_line "ci-check: the real CI files pass" "$out" \
 		"ci-check.sh: both CI files parse and their shards cover the catalogue"
 	expect_line "ci-check: every arch and VMM of the GitHub matrix" "$out" \
-		"ci-check.sh: $gh: arm64 qemu, s390x qemu, x86_64 bochs, x86_64 qemu"
+		"ci-check.sh: $gh: arm64 qemu, riscv64 qemu, s390x qemu, x86_64 bochs, x86_64 qemu"
 	ci_case "YAML syntax error" "$gh" '/^jobs:/a\  bad: [' "$gh: not valid YAML"
 	ci_case "a shard missing" "$gh" '/x86_64, vmm: qemu, shard: "2\/2"/d' \
 		"$gh: x86_64 qemu: shards 1/2, want 1/2 2/2"

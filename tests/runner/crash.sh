@@ -25,6 +25,12 @@
 #                                   which QEMU reports as a guest crash with the PSW
 #   crash_selftest_s390x_hang       spins with interruptions masked; killed by the timeout
 #   crash_selftest_s390x_silent     reports no check and exits 0
+# riscv64 (riscv/crash_selftest.c):
+#   crash_selftest_riscv_exception  load page fault on page 0: FAIL line, registers, EXIT 1
+#   crash_selftest_riscv_irq        an IPI nobody handles: "unexpected interrupt"
+#   crash_selftest_riscv_secondary  the load page fault on CPU 1, reported as such
+#   crash_selftest_riscv_hang       spins with interrupts off; killed by the stanza's timeout
+#   crash_selftest_riscv_silent     reports no check and exits 0
 # Each reason is an extended regular expression. A crash_selftest stanza of the arch that is
 # not listed here is an error too. Arguments go to run_tests.sh (--vmm bochs). Honours ACCEL,
 # QEMU and the other variables of run_tests.sh. Exit status 0 iff all are reported as expected.
@@ -65,6 +71,15 @@ s390x)
 		[crash_selftest_s390x_recursive]='on CPU 0: disabled-wait \(PSW \S+ 0x0+ee0\)'
 		[crash_selftest_s390x_hang]="timeout"
 		[crash_selftest_s390x_silent]="no checks reported"
+	)
+	;;
+riscv64)
+	want=(
+		[crash_selftest_riscv_exception]='unexpected exception scause=13 \(load page'
+		[crash_selftest_riscv_irq]='unexpected interrupt scause=0x8000000000000001 '
+		[crash_selftest_riscv_secondary]='unexpected exception scause=13 .* on CPU 1\b'
+		[crash_selftest_riscv_hang]="timeout"
+		[crash_selftest_riscv_silent]="no checks reported"
 	)
 	;;
 *)

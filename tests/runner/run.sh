@@ -12,9 +12,10 @@
 # cases-kf.sh; --known-crashes, aborts and runs where nothing could start in cases-kc.sh;
 # the first run's installs in cases-firstrun.sh; the known-failures audit in
 # cases-audit.sh; the CI files in cases-ci.sh; the x86 machine and console in
-# cases-machine.sh; the runner under stress (concurrent runs, contradicting statuses,
-# control bytes, floods, fallbacks, interruptions, terminals, damaged standalone scripts)
-# in cases-stress.sh and cases-stress2.sh. One line per check, then
+# cases-machine.sh; scripts/port-contract.sh in cases-port.sh; the runner under stress
+# (concurrent runs, contradicting statuses, control bytes, floods, fallbacks,
+# interruptions, terminals, damaged standalone scripts) in cases-stress.sh and
+# cases-stress2.sh. One line per check, then
 # "runner-tests: N passed, N failed".
 
 set -u -o pipefail
@@ -47,6 +48,8 @@ source "$TR_HERE/cases-audit.sh" || exit 2
 source "$TR_HERE/cases-ci.sh" || exit 2
 # shellcheck source=tests/runner/cases-machine.sh disable=SC1091
 source "$TR_HERE/cases-machine.sh" || exit 2
+# shellcheck source=tests/runner/cases-port.sh disable=SC1091
+source "$TR_HERE/cases-port.sh" || exit 2
 # shellcheck source=tests/runner/cases-stress.sh disable=SC1091
 source "$TR_HERE/cases-stress.sh" || exit 2
 # shellcheck source=tests/runner/cases-stress2.sh disable=SC1091
@@ -348,6 +351,7 @@ test_nothing_ran
 test_first_run
 test_audit
 test_ci_files
+test_port_contract
 test_selection
 test_stress_concurrent
 test_stress_status
