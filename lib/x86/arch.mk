@@ -4,7 +4,7 @@
 ARCH_CFLAGS := -m64 -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
 ARCH_ENTRY_OBJS := $(addprefix lib/x86/,cstart64.o entry.o)
 ARCH_OBJS := $(ARCH_ENTRY_OBJS) $(addprefix lib/x86/,setup.o desc.o io.o mmu.o apic.o \
-	smp.o usermode.o svm.o svm_entry.o)
+	smp.o usermode.o paging.o svm.o svm_entry.o)
 LDSCRIPT := $(SRCDIR)/lib/x86/flat.lds
 
 # The Bochs boot sector (scripts/bochs-boot.sh): 16/32-bit code, its own link.

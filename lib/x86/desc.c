@@ -68,12 +68,12 @@ void idt_set_gate_dpl(int vec, int dpl)
 	idt[vec].type = (idt[vec].type & ~0x60) | dpl << 5;
 }
 
-/* run_in_user()'s way home: the UD2 at x86_user_ud2, executed at CPL3. */
+/* run_at_cpl()'s way home: the UD2 at x86_user_ud2, executed at CPL 1 to 3. */
 static bool user_return(struct ex_regs *r)
 {
 	struct x86_cpu *c;
 
-	if (r->vector != UD_VECTOR || r->rip != (uintptr_t)x86_user_ud2 || (r->cs & 3) != 3)
+	if (r->vector != UD_VECTOR || r->rip != (uintptr_t)x86_user_ud2 || !(r->cs & 3))
 		return false;
 	c = &x86_cpus[smp_id()];
 	r->rax = r->rdi;

@@ -24,6 +24,7 @@ struct x86_cpu {
 	void *user_stack;
 	void *stack;		/* main stack (secondaries) */
 	void *ist_stacks;	/* IST1..3, 4 KiB each */
+	uint64_t *pml5;		/* the PML5 table of paging_la57_enter() */
 };
 
 #define STACK_SIZE	16384
