@@ -12,6 +12,7 @@
 #include "asm/processor.h"
 #include "paging.h"
 #include "report.h"
+#include "usermode.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -109,6 +110,21 @@ void mmu_init(void)
 {
 	if (pt_unmap(0, 4096))
 		report_abort("cannot unmap page 0");
+}
+
+uint64_t paging_supervisor_root(void)
+{
+	const uint64_t gib = 1ULL << 30;
+	pt_root_t r = pt_root_alloc();
+	uintptr_t ut = (uintptr_t)__user_text_start;
+
+	if (!r || pt_root_map(r, 0, 0, 3 * gib, PT_RWX, false) ||
+	    pt_root_map(r, 3 * gib, 3 * gib, gib, PT_RWX | PT_DEVICE, false) ||
+	    pt_root_unmap(r, 0, PAGE_SIZE) ||
+	    pt_root_protect(r, ut, (uintptr_t)__user_text_end - ut, PT_R | PT_X | PT_USER) ||
+	    pt_root_protect(r, (uintptr_t)user_stack(), USER_STACK_SIZE, PT_RWX | PT_USER))
+		report_abort("out of memory for a supervisor-only root");
+	return r;
 }
 
 bool paging_la57_active(void)

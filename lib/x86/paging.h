@@ -9,6 +9,18 @@
 
 #include "libc.h"
 
+/**
+ * paging_supervisor_root() - a new root for SMEP and SMAP
+ *
+ * Maps 0..4 GiB as the boot tables do (page 0 unmapped, the top GiB
+ * uncached), but supervisor-only and without XD anywhere (so EFER.NXE may
+ * be cleared), except .usertext and this CPU's user_stack(), which stay
+ * user pages: CPL0 code runs with CR4.SMEP and CR4.SMAP set, and
+ * run_in_user() of a function in .usertext still works. Free it with
+ * pt_root_free() once it is no longer loaded.
+ */
+uint64_t paging_supervisor_root(void);
+
 /* Whether this CPU translates with 5-level paging (CR4.LA57 = 1). */
 bool paging_la57_active(void);
 

@@ -80,20 +80,6 @@ static void pf_handler(struct ex_regs *r)
 	pf.resume = 0;
 }
 
-static pt_root_t strict_root(void)
-{
-	pt_root_t r = pt_root_alloc();
-	uintptr_t ut = (uintptr_t)__user_text_start;
-
-	if (!r || pt_root_map(r, 0, 0, 3 * SZ_1G, PT_RWX, false) ||
-	    pt_root_map(r, 3 * SZ_1G, 3 * SZ_1G, SZ_1G, PT_RWX | PT_DEVICE, false) ||
-	    pt_root_unmap(r, 0, PAGE_SIZE) ||
-	    pt_root_protect(r, ut, (uintptr_t)__user_text_end - ut, PT_R | PT_X | PT_USER) ||
-	    pt_root_protect(r, (uintptr_t)user_stack(), USER_STACK_SIZE, PT_RWX | PT_USER))
-		report_abort("cannot build the access test's page tables");
-	return r;
-}
-
 void access_setup(void)
 {
 	if (!target_page) {
@@ -108,7 +94,7 @@ void access_setup(void)
 	saved_cr4 = read_cr4();
 	saved_efer = rdmsr(MSR_EFER);
 	cur = (struct acc_env){ .wp = saved_cr0 & X86_CR0_WP, .nxe = saved_efer & EFER_NXE };
-	root = strict_root();
+	root = paging_supervisor_root();
 	saved_root = read_cr3();
 	write_cr3(root);
 	saved_pf = install_exception_handler(PF_VECTOR, pf_handler);
