@@ -35,6 +35,7 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(xcr0_rules, need_xsave),
 	SUBTEST_NEEDS(xcr_faults, need_xsave),
 	SUBTEST_NEEDS(xsave_roundtrip, need_xsave),
+	SUBTEST_NEEDS(xsave_components, need_xsave),
 	SUBTEST_NEEDS(xsave_init, need_xsave),
 	SUBTEST_NEEDS(xsaveopt, need_xsaveopt),
 	SUBTEST_NEEDS(xsavec, need_xsavec),

@@ -14,6 +14,10 @@
  * bit 63 | RFBM, components packed after the header. XGETBV(1) gives
  * XINUSE: 1 for a component not in its initial configuration. Register
  * state survives interrupts and is what XRSTOR on another CPU gives.
+ * Every component CPUID enumerates (leaf 0DH, sub-leaf i: EAX size, EBX
+ * offset in the standard form) lies past the legacy area and header, the
+ * XSAVE area's size for XCR0 (leaf 0DH EBX) ends with the last, and each
+ * survives an XRSTOR and XSAVE unchanged.
  */
 #include "asm/apic.h"
 #include "smp.h"
@@ -114,6 +118,9 @@ static uint64_t setup(bool *avx)
 		pat2[i] = i * 13 + 5;
 	}
 	memset(zero, 0, sizeof(zero));
+	/* XSAVE leaves XSTATE_BV bits outside RFBM as they were: start from zeroes. */
+	memset(area_a, 0, sizeof(area_a));
+	memset(area_b, 0, sizeof(area_b));
 	xsave_enable(XFEATURE_X87 | XFEATURE_SSE | (*avx ? XFEATURE_AVX : 0));
 	return xgetbv(0);
 }
@@ -168,6 +175,43 @@ static const struct {
 	{ XSTATE_BV_OFF + 16, 1, "header bytes 23:16 non-zero" },
 	{ MXCSR_OFF, BIT(31), "MXCSR bit 31 set in the image" },
 };
+
+void xsave_components(void)
+{
+	uint32_t end = 576;
+	uint64_t xcr0, bv;
+
+	/* All the enumerated user components together satisfy XCR0's rules. */
+	xsave_enable(xcr0_supported());
+	xcr0 = xgetbv(0);
+	for (int i = 2; i < 63; i++) {
+		struct cpuid r = cpuid_count(0xd, i);
+
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		report(r.a && r.b >= 576, "component %d: %u bytes at offset %u, past the header", i,
+		       r.a, r.b);
+		end = r.a + r.b > end ? r.a + r.b : end;
+	}
+	report_eq(end, cpuid_count(0xd, 0).b, "CPUID.(0DH,0):EBX is where the last component ends");
+	if (end > XSAVE_AREA_SIZE)
+		report_abort("XSAVE area of %u bytes beyond the test's %d", end, XSAVE_AREA_SIZE);
+	memset(area_a, 0, sizeof(area_a));
+	memset(area_b, 0, sizeof(area_b));
+	report_exc(0, xsave_safe(area_a, xcr0, 0), "XSAVE of XCR0 %#lx", (unsigned long)xcr0);
+	report_exc(0, xrstor_safe(area_a, xcr0), "XRSTOR of that image");
+	xsave_safe(area_b, xcr0, 0);
+	bv = *hdr(area_a, XSTATE_BV_OFF);
+	report_eq_x(bv, *hdr(area_b, XSTATE_BV_OFF), "XSTATE_BV the same after XRSTOR and XSAVE");
+	for (int i = 2; i < 63; i++) {
+		struct cpuid r = cpuid_count(0xd, i);
+
+		if (!(bv & xcr0 & BIT_ULL(i)))
+			continue;
+		report(!memcmp(area_a + r.b, area_b + r.b, r.a),
+		       "component %d unchanged by XRSTOR and XSAVE", i);
+	}
+}
 
 void xsave_init(void)
 {
@@ -343,6 +387,7 @@ void state_cpus(void)
 	}
 	if (avx)
 		xsave_enable(XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX);
+	memset(area_b, 0, sizeof(area_b));
 	vec_load(pat, avx);
 	asm volatile("fxsave (%0)" : : "r"(area_a) : "memory");
 	if (avx)

@@ -20,7 +20,7 @@
 #define MXCSR_OFF		24
 #define MXCSR_MASK_OFF		28
 #define XMM_OFF			160
-#define XSAVE_AREA_SIZE		8192
+#define XSAVE_AREA_SIZE		16384	/* AMX tile data ends near 11 KiB */
 
 /* Two 64-byte aligned areas the subtests share. */
 extern uint8_t area_a[XSAVE_AREA_SIZE], area_b[XSAVE_AREA_SIZE];
@@ -48,6 +48,7 @@ const char *need_avx(void);
 void xcr0_rules(void);
 void xcr_faults(void);
 void xsave_roundtrip(void);
+void xsave_components(void);
 void xsave_init(void);
 void xsaveopt(void);
 void xsavec(void);
