@@ -3,6 +3,7 @@
  * Extended processor state: XCR0's rules (which values XSETBV takes), the
  * XSETBV/XGETBV faults, XSAVE/XRSTOR round trips of the x87, SSE and AVX
  * state, initialization through XRSTOR, XSAVEOPT's and XSAVEC's formats,
+ * XSAVES/XRSTORS and IA32_XSS,
  * XINUSE through XGETBV(1), register state across an interrupt and between
  * two CPUs, CR0.TS/EM/MP and #NM, MXCSR's reserved bits, #XM and #MF.
  *
@@ -39,6 +40,7 @@ static const struct subtest tests[] = {
 	SUBTEST_NEEDS(xsave_init, need_xsave),
 	SUBTEST_NEEDS(xsaveopt, need_xsaveopt),
 	SUBTEST_NEEDS(xsavec, need_xsavec),
+	SUBTEST_NEEDS(xsaves, need_xsaves),
 	SUBTEST_NEEDS(xinuse, need_xinuse),
 	SUBTEST(state_interrupt),
 	SUBTEST_SMP(state_cpus, NULL, 2),

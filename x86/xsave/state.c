@@ -20,7 +20,9 @@
  * survives an XRSTOR and XSAVE unchanged.
  */
 #include "asm/apic.h"
+#include "asm/msr.h"
 #include "smp.h"
+#include "user.h"
 #include "xsave.h"
 
 #define IPI_VECTOR	0xe0
@@ -260,6 +262,11 @@ const char *need_xsavec(void)
 	return need_d1(1, "XSAVEC (CPUID.(0DH,1):EAX[1]) absent");
 }
 
+const char *need_xsaves(void)
+{
+	return need_d1(3, "XSAVES (CPUID.(0DH,1):EAX[3]) absent");
+}
+
 const char *need_xinuse(void)
 {
 	return need_d1(2, "XGETBV_ECX_1 (CPUID.(0DH,1):EAX[2]) absent");
@@ -309,6 +316,62 @@ void xsavec(void)
 	vec_load(zero, avx);
 	report_exc(0, xrstor_safe(area_a, rfbm), "XRSTOR of the compacted image");
 	report(regs_equal(pat, avx), "XRSTOR of the compacted form loads the registers back");
+}
+
+static exinfo_t xsaves_safe(void *p, uint64_t rfbm, bool restore)
+{
+	DECLARE_EXINFO(ex);
+	uint32_t lo = rfbm, hi = rfbm >> 32;
+
+	if (restore)
+		asm volatile(ASM_TRY("xrstors (%1)")
+			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
+	else
+		asm volatile(ASM_TRY("xsaves (%1)")
+			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
+	return ex;
+}
+
+static uint64_t user_xsaves(uint64_t rfbm)
+{
+	return xsaves_safe(area_b, rfbm, false);
+}
+
+/*
+ * XSAVES/XRSTORS (SDM vol. 2B XSAVES, XRSTORS; vol. 1 13.11, 13.12): CPL0
+ * only (#GP(0)), the compacted form with XCOMP_BV = bit 63 | RFBM (RFBM
+ * from XCR0 | IA32_XSS), XRSTORS refuses a standard-form image (#GP(0));
+ * IA32_XSS takes only the bits CPUID.(EAX=0DH,ECX=1):EDX:ECX enumerates.
+ * x87 and SSE only: the extended components' placement is xsavec's.
+ */
+void xsaves(void)
+{
+	bool avx;
+	uint64_t rfbm = setup(&avx) & (XFEATURE_X87 | XFEATURE_SSE), old_xss;
+	struct cpuid d1 = cpuid_count(0xd, 1);
+	uint64_t xss_ok = (uint64_t)d1.d << 32 | d1.c;
+	int bad = -1;
+
+	for (int b = 0; b < 64 && bad < 0; b++)
+		if (!(xss_ok & BIT_ULL(b)))
+			bad = b;
+	old_xss = rdmsr(MSR_IA32_XSS);
+	report_exc(EXINFO(GP_VECTOR, 0), wrmsr_safe(MSR_IA32_XSS, BIT_ULL(bad)),
+		   "WRMSR IA32_XSS bit %d (not enumerated) raises #GP(0)", bad);
+	wrmsr(MSR_IA32_XSS, 0);
+	vec_load(pat, false);
+	report_exc(0, xsaves_safe(area_a, rfbm, false), "XSAVES of x87 and SSE");
+	report_eq_x(BIT_ULL(63) | rfbm, *hdr(area_a, XCOMP_BV_OFF), "XCOMP_BV = bit 63 | RFBM");
+	report(image_matches(area_a, pat, false, 0), "XSAVES stores XMM0-15");
+	vec_load(zero, false);
+	report_exc(0, xsaves_safe(area_a, rfbm, true), "XRSTORS of the image");
+	report(regs_equal(pat, false), "XRSTORS loads XMM0-15 back");
+	xsave_safe(area_b, rfbm, 0);
+	report_exc(EXINFO(GP_VECTOR, 0), xsaves_safe(area_b, rfbm, true),
+		   "XRSTORS of a standard-form image raises #GP(0)");
+	report_exc(EXINFO(GP_VECTOR, 0), run_in_user(user_xsaves, rfbm),
+		   "XSAVES at CPL3 raises #GP(0)");
+	wrmsr(MSR_IA32_XSS, old_xss);
 }
 
 void xinuse(void)

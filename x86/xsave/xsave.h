@@ -43,6 +43,7 @@ const char *need_xsave(void);
 const char *need_xsaveopt(void);
 const char *need_xsavec(void);
 const char *need_xinuse(void);
+const char *need_xsaves(void);
 const char *need_avx(void);
 
 void xcr0_rules(void);
@@ -52,6 +53,7 @@ void xsave_components(void);
 void xsave_init(void);
 void xsaveopt(void);
 void xsavec(void);
+void xsaves(void);
 void xinuse(void);
 void state_interrupt(void);
 void state_cpus(void);
