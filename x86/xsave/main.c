@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * Extended processor state: XCR0's rules (which values XSETBV takes), the
- * XSETBV/XGETBV faults, XSAVE/XRSTOR round trips of the x87, SSE and AVX
- * state, initialization through XRSTOR, XSAVEOPT's and XSAVEC's formats,
- * XSAVES/XRSTORS and IA32_XSS,
- * XINUSE through XGETBV(1), register state across an interrupt and between
- * two CPUs, CR0.TS/EM/MP and #NM, MXCSR's reserved bits, #XM and #MF.
+ * XSETBV/XGETBV faults, every enumerated component's layout and round
+ * trip, XSAVE/XRSTOR round trips of the x87, SSE and AVX state,
+ * initialization through XRSTOR, XSAVEOPT's and XSAVEC's formats,
+ * XSAVES/XRSTORS and IA32_XSS, XINUSE through XGETBV(1), register state
+ * across an interrupt and between two CPUs, CR0.TS/EM/MP and #NM, MXCSR's
+ * reserved bits, #XM and #MF.
  *
  * Specs: Intel SDM vol. 1 chapter 13 (XSAVE), 10.2.3 (MXCSR), 8.7 (x87
  * errors), 11.5.1 (SIMD exceptions); vol. 2 XSAVE, XSAVEOPT, XSAVEC,
- * XRSTOR, XSETBV, XGETBV, LDMXCSR; vol. 3A 2.5, 2.6, 6.15 (#NM, #MF,
- * #XM). AMD APM vol. 2 11.5, vol. 4.
+ * XRSTOR, XSAVES, XRSTORS, XSETBV, XGETBV, LDMXCSR; vol. 3A 2.5, 2.6,
+ * 6.15 (#NM, #MF, #XM). AMD APM vol. 2 11.5, vol. 4.
  *
  * Layout: xcr.c (XCR0 and the XCR faults), state.c (save/restore),
  * fpu.c (#NM, MXCSR, #XM, #MF). Known VMM deviations: known-failures.txt

@@ -90,6 +90,12 @@ exinfo_t xsave_safe(void *p, uint64_t rfbm, int kind)
 	else if (kind == 2)
 		asm volatile(ASM_TRY("xsavec (%1)")
 			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
+	else if (kind == 3)
+		asm volatile(ASM_TRY("xsaves (%1)")
+			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
+	else if (kind == 4)
+		asm volatile(ASM_TRY("xrstors (%1)")
+			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
 	else
 		asm volatile(ASM_TRY("xsave (%1)")
 			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
@@ -318,23 +324,9 @@ void xsavec(void)
 	report(regs_equal(pat, avx), "XRSTOR of the compacted form loads the registers back");
 }
 
-static exinfo_t xsaves_safe(void *p, uint64_t rfbm, bool restore)
-{
-	DECLARE_EXINFO(ex);
-	uint32_t lo = rfbm, hi = rfbm >> 32;
-
-	if (restore)
-		asm volatile(ASM_TRY("xrstors (%1)")
-			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
-	else
-		asm volatile(ASM_TRY("xsaves (%1)")
-			     : "+r"(ex) : "r"(p), "a"(lo), "d"(hi) : "memory");
-	return ex;
-}
-
 static uint64_t user_xsaves(uint64_t rfbm)
 {
-	return xsaves_safe(area_b, rfbm, false);
+	return xsave_safe(area_b, rfbm, 3);
 }
 
 /*
@@ -360,14 +352,14 @@ void xsaves(void)
 		   "WRMSR IA32_XSS bit %d (not enumerated) raises #GP(0)", bad);
 	wrmsr(MSR_IA32_XSS, 0);
 	vec_load(pat, false);
-	report_exc(0, xsaves_safe(area_a, rfbm, false), "XSAVES of x87 and SSE");
+	report_exc(0, xsave_safe(area_a, rfbm, 3), "XSAVES of x87 and SSE");
 	report_eq_x(BIT_ULL(63) | rfbm, *hdr(area_a, XCOMP_BV_OFF), "XCOMP_BV = bit 63 | RFBM");
 	report(image_matches(area_a, pat, false, 0), "XSAVES stores XMM0-15");
 	vec_load(zero, false);
-	report_exc(0, xsaves_safe(area_a, rfbm, true), "XRSTORS of the image");
+	report_exc(0, xsave_safe(area_a, rfbm, 4), "XRSTORS of the image");
 	report(regs_equal(pat, false), "XRSTORS loads XMM0-15 back");
 	xsave_safe(area_b, rfbm, 0);
-	report_exc(EXINFO(GP_VECTOR, 0), xsaves_safe(area_b, rfbm, true),
+	report_exc(EXINFO(GP_VECTOR, 0), xsave_safe(area_b, rfbm, 4),
 		   "XRSTORS of a standard-form image raises #GP(0)");
 	report_exc(EXINFO(GP_VECTOR, 0), run_in_user(user_xsaves, rfbm),
 		   "XSAVES at CPL3 raises #GP(0)");

@@ -36,7 +36,8 @@ uint64_t xsave_enable(uint64_t xcr0);
 void vec_load(const void *p, bool avx);
 void vec_store(void *p, bool avx);
 
-exinfo_t xsave_safe(void *p, uint64_t rfbm, int kind);	/* 0 XSAVE, 1 XSAVEOPT, 2 XSAVEC */
+/* @kind: 0 XSAVE, 1 XSAVEOPT, 2 XSAVEC, 3 XSAVES, 4 XRSTORS. */
+exinfo_t xsave_safe(void *p, uint64_t rfbm, int kind);
 exinfo_t xrstor_safe(const void *p, uint64_t rfbm);
 
 const char *need_xsave(void);
