@@ -213,6 +213,7 @@ int pt_root_walk(pt_root_t root, uintptr_t virt, struct pt_walk *w)
 		uint64_t *pte = entry(table, virt, level);
 
 		w->pte = pte;
+		w->entries[level] = pte;
 		w->level = level;
 		if (!f->present(*pte, level))
 			return -1;

@@ -73,6 +73,8 @@ struct pt_walk {
 	bool present;
 	int level;		/* 1 = 4 KiB leaf, 2 = 2 MiB, 3 = 1 GiB (x86, arm64), ... */
 	uint64_t *pte;		/* the leaf (or the non-present entry) */
+	/* [l]: the entry the walk used at level l, root to @level; NULL elsewhere */
+	uint64_t *entries[PT_MAX_LEVELS + 1];
 	uint64_t phys;		/* translated address when present */
 	unsigned int flags;	/* PT_* of the leaf */
 };

@@ -4,7 +4,7 @@
 ARCH_CFLAGS := -m64 -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
 ARCH_ENTRY_OBJS := $(addprefix lib/x86/,cstart64.o entry.o)
 ARCH_OBJS := $(ARCH_ENTRY_OBJS) $(addprefix lib/x86/,setup.o desc.o io.o mmu.o apic.o \
-	smp.o usermode.o nested.o nested_entry.o svm.o svm_entry.o \
+	smp.o usermode.o paging.o nested.o nested_entry.o svm.o svm_entry.o \
 	vmx.o vmx_entry.o vmx_ept.o vmx_decode.o pmu.o)
 # The interrupt path: I/O APICs, per-vector handlers and bounded waits, the TSC time base.
 ARCH_OBJS += $(addprefix lib/x86/,ioapic.o irq.o tsc.o)

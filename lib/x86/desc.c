@@ -76,12 +76,12 @@ int idt_set_gate_ist(int vec, int ist)
 	return old;
 }
 
-/* run_in_user()'s way home: the UD2 at x86_user_ud2, executed at CPL3. */
+/* run_at_cpl()'s way home: the UD2 at x86_user_ud2, executed at CPL 1 to 3. */
 static bool user_return(struct ex_regs *r)
 {
 	struct x86_cpu *c;
 
-	if (r->vector != UD_VECTOR || r->rip != (uintptr_t)x86_user_ud2 || (r->cs & 3) != 3)
+	if (r->vector != UD_VECTOR || r->rip != (uintptr_t)x86_user_ud2 || !(r->cs & 3))
 		return false;
 	c = &x86_cpus[smp_id()];
 	r->rax = r->rdi;

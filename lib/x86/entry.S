@@ -2,7 +2,8 @@
 /*
  * Exception and interrupt entry: 256 stubs of 16 bytes each (the IDT is
  * filled as base + 16 * vector), one common path that saves struct ex_regs
- * and calls x86_exception(), and the CPL3 round trip of run_in_user().
+ * and calls x86_exception(), and the outer-level round trip of run_in_user()
+ * and run_at_cpl().
  */
 #include "asm/desc.h"
 #include "asm/regs.h"
@@ -70,12 +71,14 @@ x86_isr_common:
 	iretq
 
 /*
- * uint64_t x86_enter_user(fn, arg, user_stack_top, &saved_rsp, &tss_rsp0)
- * rdi = fn, rsi = arg, rdx = user stack top, rcx = where to keep our rsp,
- * r8 = the TSS's RSP0: events from CPL3 push their frames below our saved
- * registers. Returns fn(arg) once the user side executes the UD2 at
- * x86_user_ud2: the #UD path (desc.c) resumes us at x86_user_return with
- * rax = the result. An exception, unlike INT n, needs no DPL3 gate.
+ * uint64_t x86_enter_user(fn, arg, stack_top, &saved_rsp, &tss_rsp0, sels)
+ * rdi = fn, rsi = arg, rdx = stack top, rcx = where to keep our rsp,
+ * r8 = the TSS's RSP0: events from the outer level push their frames below
+ * our saved registers; r9 = the outer level's CS (bits 15:0) and SS (bits
+ * 31:16), whose RPL is the CPL fn runs at. Returns fn(arg) once fn's side
+ * executes the UD2 at x86_user_ud2: the #UD path (desc.c) resumes us at
+ * x86_user_return with rax = the result. An exception, unlike INT n, needs
+ * no DPL3 gate. The outer side's code lives in .usertext (usermode.h).
  */
 	.globl x86_enter_user, x86_user_return, x86_user_ud2
 x86_enter_user:
@@ -84,18 +87,24 @@ x86_enter_user:
 	mov %rsp, %rax
 	and $~15, %rax
 	mov %rax, (%r8)
-	pushq $USER_DS | 3
+	mov %r9, %rax
+	shr $16, %rax
+	push %rax
 	push %rdx
 	pushf
-	pushq $USER_CS | 3
+	movzwl %r9w, %eax
+	push %rax
 	pushq $user_trampoline
 	xchg %rdi, %rsi
 	iretq
+x86_user_return:
+	POP_CALLEE_SAVED
+	ret
+
+	.pushsection .usertext, "ax"
 user_trampoline:
 	call *%rsi
 	mov %rax, %rdi
 x86_user_ud2:
 	ud2
-x86_user_return:
-	POP_CALLEE_SAVED
-	ret
+	.popsection

@@ -27,6 +27,7 @@ struct x86_cpu {
 	void *stack;		/* main stack (secondaries) */
 	void *ist_stacks;	/* IST1..3, 4 KiB each */
 	unsigned int boots;	/* times it entered x86_ap_main() */
+	uint64_t *pml5;		/* the PML5 table of paging_la57_enter() */
 };
 
 #define STACK_SIZE	16384

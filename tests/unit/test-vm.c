@@ -277,13 +277,37 @@ static bool model_all_present(uintptr_t virt, uint64_t size)
 
 static unsigned long walk_errors;
 
+/*
+ * Whether w.entries[] is the chain of entries from the root's down to the
+ * walk's level, each in the table the one above points at, and NULL below.
+ */
+static bool entries_chain(pt_root_t root, uintptr_t a, const struct pt_walk *w)
+{
+	uint64_t *table = (uint64_t *)(uintptr_t)root;
+
+	for (int level = geometry.levels; level >= 1; level--) {
+		uint64_t *want = &table[(a >> geometry.shift[level]) & 511];
+
+		if (level < w->level) {
+			if (w->entries[level])
+				return false;
+			continue;
+		}
+		if (w->entries[level] != want)
+			return false;
+		if (level > w->level)
+			table = (uint64_t *)(uintptr_t)arch_pte_addr(*want);
+	}
+	return w->entries[w->level] == w->pte && !w->entries[0];
+}
+
 static void check_addr(pt_root_t root, uintptr_t a)
 {
 	struct state s = model(a & ~4095ULL);
 	struct pt_walk w;
 	int rc = pt_root_walk(root, a, &w);
 
-	if (rc != (s.present ? 0 : -1) || w.present != s.present ||
+	if (rc != (s.present ? 0 : -1) || w.present != s.present || !entries_chain(root, a, &w) ||
 	    (s.present && (w.phys != s.phys + (a & 4095) || w.flags != s.flags))) {
 		walk_errors++;
 		if (walk_errors <= 5)

@@ -142,6 +142,16 @@ typedef uint64_t x86_feature_t;
 #define X86_FEATURE_AUTOIBRS	X86_FEATURE(0x80000021, 0, CPUID_EAX, 8)
 #define X86_FEATURE_SBPB	X86_FEATURE(0x80000021, 0, CPUID_EAX, 27)
 
+/* Appended for x86/paging_features, access, syscall, xsave (SDM vol. 2A table 3-8, vol. 3A 2.5). */
+#define X86_FEATURE_CET_SS	X86_FEATURE(7, 0, CPUID_ECX, 7)
+#define X86_FEATURE_KL		X86_FEATURE(7, 0, CPUID_ECX, 23)
+#define X86_FEATURE_PKS		X86_FEATURE(7, 0, CPUID_ECX, 31)
+#define X86_FEATURE_UINTR	X86_FEATURE(7, 0, CPUID_EDX, 5)
+#define X86_FEATURE_CET_IBT	X86_FEATURE(7, 0, CPUID_EDX, 20)
+#define X86_FEATURE_LASS	X86_FEATURE(7, 1, CPUID_EAX, 6)
+#define X86_FEATURE_FRED	X86_FEATURE(7, 1, CPUID_EAX, 17)
+#define X86_FEATURE_LAM		X86_FEATURE(7, 1, CPUID_EAX, 26)
+
 /* Highest basic (0) or extended (0x80000000) leaf. */
 static inline uint32_t cpuid_max_leaf(uint32_t base)
 {
@@ -163,6 +173,31 @@ static inline bool this_cpu_has(x86_feature_t f)
 	r = cpuid_count(leaf, sub);
 	regs[0] = r.a, regs[1] = r.b, regs[2] = r.c, regs[3] = r.d;
 	return regs[(f >> 8) & 3] >> (f & 31) & 1;
+}
+
+/* MAXPHYADDR: CPUID.80000008H:EAX[7:0], 36 without the leaf (SDM vol. 3A 4.1.4). */
+static inline int cpuid_maxphyaddr(void)
+{
+	if (cpuid_max_leaf(0x80000000) < 0x80000008)
+		return 36;
+	return cpuid(0x80000008).a & 0xff;
+}
+
+/* Linear-address bits: CPUID.80000008H:EAX[15:8], 48 without the leaf. */
+static inline int cpuid_linear_bits(void)
+{
+	if (cpuid_max_leaf(0x80000000) < 0x80000008)
+		return 48;
+	return (cpuid(0x80000008).a >> 8) & 0xff;
+}
+
+/* Whether CPUID's vendor string is AMD's (or Hygon's, which follows the APM). */
+static inline bool cpu_vendor_amd(void)
+{
+	struct cpuid r = cpuid(0);
+
+	return (r.b == 0x68747541 && r.c == 0x444d4163 && r.d == 0x69746e65) ||
+	       (r.b == 0x6f677948 && r.c == 0x656e6975 && r.d == 0x6e65476e);
 }
 
 #endif
