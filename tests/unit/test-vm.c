@@ -285,8 +285,8 @@ static bool entries_chain(pt_root_t root, uintptr_t a, const struct pt_walk *w)
 {
 	uint64_t *table = (uint64_t *)(uintptr_t)root;
 
-	for (int level = geometry.levels; level >= 1; level--) {
-		uint64_t *want = &table[(a >> geometry.shift[level]) & 511];
+	for (int level = shape->levels; level >= 1; level--) {
+		uint64_t *want = &table[(a >> shape->shift[level]) & (shape->entries[level] - 1)];
 
 		if (level < w->level) {
 			if (w->entries[level])
