@@ -252,15 +252,11 @@ static void paging(void)
 {
 	volatile uint64_t *page = alloc_zeroed_page();
 	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
-	uintptr_t block = ALIGN_DOWN((uintptr_t)page, 0x200000);
 	void (*fn)(void) = (void (*)(void))ALIAS;
 	handler_t old;
 	DECLARE_EXINFO(ex);
 
-	selftest_map(ALIAS, (uintptr_t)page, 4096, 1);
-	*page = 0x1234;
-	report_eq_x(0x1234, *alias, "a write through the identity map reads through the alias");
-	pt_protect(ALIAS, 4096, PT_R);
+	selftest_alias_page(ALIAS, page);
 	asm volatile(ASM_TRY("str xzr, [%1]") : "+r"(ex) : "r"(alias) : "memory");
 	report_exc(EXINFO(ESR_EC_DABT_CUR, ESR_ISS_WNR | FSC_PERMISSION(3)), ex,
 		   "write to a read-only page is a level-3 permission fault with WnR");
@@ -280,11 +276,7 @@ static void paging(void)
 	report_exc(EXINFO(ESR_EC_DABT_CUR, FSC_TRANSLATION(3)), ex,
 		   "read after pt_unmap is a level-3 translation fault");
 
-	selftest_map(ALIAS, block, 0x200000, 2);
-	*page = 0x5678;
-	report_eq_x(0x5678, alias[((uintptr_t)page - block) / 8],
-		    "a read through a 2 MiB block descriptor reaches the page at its offset");
-	pt_unmap(ALIAS, 0x200000);
+	selftest_large_leaf(ALIAS, page, 0x200000, 2, "a 2 MiB block descriptor");
 	free_page((void *)page);
 }
 

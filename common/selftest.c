@@ -179,6 +179,27 @@ void usermode(void)
 	selftest_check_user();
 }
 
+void selftest_alias_page(uintptr_t virt, volatile uint64_t *page)
+{
+	selftest_map(virt, (uintptr_t)page, 4096, 1);
+	*page = 0x1234;
+	report_eq_x(0x1234, *(volatile uint64_t *)virt,
+		    "a write through the identity map reads through the alias");
+	pt_protect(virt, 4096, PT_R);
+}
+
+void selftest_large_leaf(uintptr_t virt, volatile uint64_t *page, size_t size, int level,
+			 const char *what)
+{
+	uintptr_t block = ALIGN_DOWN((uintptr_t)page, size);
+
+	selftest_map(virt, block, size, level);
+	*page = 0x5678;
+	report_eq_x(0x5678, ((volatile uint64_t *)virt)[((uintptr_t)page - block) / 8],
+		    "a read through %s reaches the page at its offset", what);
+	pt_unmap(virt, size);
+}
+
 void selftest_map(uintptr_t virt, uint64_t phys, size_t size, int level)
 {
 	struct pt_walk w;

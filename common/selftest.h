@@ -64,4 +64,19 @@ int selftest_ran_on(int cpu);
  */
 void selftest_map(uintptr_t virt, uint64_t phys, size_t size, int level);
 
+/*
+ * The first step of each arch's paging subtest: map @virt to @page (4 KiB),
+ * check that a write to @page reads through @virt, then make @virt
+ * read-only for the arch's store-fault check.
+ */
+void selftest_alias_page(uintptr_t virt, volatile uint64_t *page);
+
+/*
+ * Map @size bytes at @virt to the @size-aligned block holding @page as one
+ * leaf of @level, check that a write to @page reads through @virt at its
+ * offset ("a read through @what ..."), then unmap it.
+ */
+void selftest_large_leaf(uintptr_t virt, volatile uint64_t *page, size_t size, int level,
+			 const char *what);
+
 #endif

@@ -137,10 +137,7 @@ static void paging(void)
 	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
 	DECLARE_EXINFO(ex);
 
-	selftest_map(ALIAS, (uintptr_t)page, 4096, 1);
-	*page = 0x1234;
-	report_eq_x(0x1234, *alias, "a write through the identity map reads through the alias");
-	pt_protect(ALIAS, 4096, PT_R);
+	selftest_alias_page(ALIAS, page);
 	asm volatile(ASM_TRY("mvghi 0(%1),1") : "+r"(ex) : "a"(alias) : "memory");
 	report_exc(EXINFO(PGM_PROTECTION, 3), ex,
 		   "a store to a DAT-protected page is a protection exception, ILC 3");
@@ -158,14 +155,8 @@ static void paging(void)
 static void segment(void)
 {
 	volatile uint64_t *page = alloc_zeroed_page();
-	uintptr_t seg = ALIGN_DOWN((uintptr_t)page, 0x100000);
-	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
 
-	selftest_map(ALIAS, seg, 0x100000, 2);
-	*page = 0x5678;
-	report_eq_x(0x5678, alias[((uintptr_t)page - seg) / 8],
-		    "a read through a 1 MiB segment frame reaches the page at its offset");
-	pt_unmap(ALIAS, 0x100000);
+	selftest_large_leaf(ALIAS, page, 0x100000, 2, "a 1 MiB segment frame");
 	free_page((void *)page);
 }
 

@@ -119,13 +119,9 @@ static void paging(void)
 {
 	volatile uint64_t *page = alloc_zeroed_page();
 	volatile uint64_t *alias = (volatile uint64_t *)ALIAS;
-	uintptr_t block = ALIGN_DOWN((uintptr_t)page, 0x200000);
 	DECLARE_EXINFO(ex);
 
-	selftest_map(ALIAS, (uintptr_t)page, 4096, 1);
-	*page = 0x1234;
-	report_eq_x(0x1234, *alias, "a write through the identity map reads through the alias");
-	pt_protect(ALIAS, 4096, PT_R);
+	selftest_alias_page(ALIAS, page);
 	asm volatile(ASM_TRY("movq $1, (%1)") : "+r"(ex) : "r"(alias) : "memory");
 	report_exc(EXINFO(PF_VECTOR, PF_P | PF_W), ex, "write to a read-only page raises #PF(P|W)");
 	if (this_cpu_has(X86_FEATURE_NX)) {
@@ -144,11 +140,7 @@ static void paging(void)
 	ex = 0;
 	asm volatile(ASM_TRY("movq (%1), %1") : "+r"(ex) : "r"(alias) : "memory");
 	report_exc(EXINFO(PF_VECTOR, 0), ex, "read after pt_unmap raises #PF(0)");
-	selftest_map(ALIAS, block, 0x200000, 2);
-	*page = 0x5678;
-	report_eq_x(0x5678, alias[((uintptr_t)page - block) / 8],
-		    "a read through a 2 MiB page (PS=1) reaches the page at its offset");
-	pt_unmap(ALIAS, 0x200000);
+	selftest_large_leaf(ALIAS, page, 0x200000, 2, "a 2 MiB page (PS=1)");
 	free_page((void *)page);
 }
 
