@@ -3,10 +3,10 @@
 #
 # Benchmarks, never tests: for each VMM and accelerator present (QEMU TCG; QEMU KVM when
 # /dev/kvm is usable; Bochs when installed) the wall time of the default catalogue
-# (./run_tests.sh -j JOBS) with its totals and checks per second, and from its logs the
-# median cost of a nested CPUID exit/entry round trip (subtest bench_exit of x86/svm and
+# (./run_tests.sh -j JOBS), its totals, checks per second and slowest stanzas, and from its
+# logs the median cost of a nested CPUID exit/entry round trip (bench_exit of x86/svm and
 # x86/vmx); then, per machine (x86 QEMU: pc and microvm), the boot-to-exit time of the
-# selftest stanza and of the floor, an image that only exits, built here with the build's
+# selftest stanza and of the floor, an image that only exits, built with the build's
 # compiler: the median (min-max) of RUNS runs of the bare VMM command, measured in the same
 # run so that the distance to the floor shows. Plain text on stdout; nothing is asserted.
 # Run from a build directory (it uses ./run_tests.sh and overwrites logs/).
@@ -118,7 +118,8 @@ catalogue()
 	# CPU time (user + system) of the runner and the VMMs: steadier than wall time on a
 	# busy host.
 	cpu=$( { time {
-		ACCEL=$2 NO_COLOR=1 ./run_tests.sh --vmm "$1" -j "$JOBS" >"$WORK/out" 2>"$err"
+		ACCEL=$2 NO_COLOR=1 ./run_tests.sh --vmm "$1" -j "$JOBS" --junit "$WORK/junit.xml" \
+			>"$WORK/out" 2>"$err"
 		echo $? >"$WORK/rc"
 	}; } 2>&1)
 	rc=$(<"$WORK/rc")
@@ -136,6 +137,21 @@ catalogue()
 	cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')
 	printf '%s s, CPU %s s (%s), %d checks, %d checks/s' "$(secs "$us" 1)" "$cpu" \
 		"$(tail -n 1 <<<"$out")" "$checks" $((checks * 1000000 / (us ? us : 1)))
+}
+
+# slowest: the stanzas of the last catalogue run that took longest (its JUnit times; the
+# wall time of each stanza from VMM start to end, under -j JOBS), at most 8.
+slowest()
+{
+	[[ -s $WORK/junit.xml ]] || return 0
+	awk 'match($0, /<testcase [^>]*name="[^"]*" time="[0-9.]+"/) {
+		s = substr($0, RSTART, RLENGTH)
+		n = s; sub(/.* name="/, "", n); sub(/".*/, "", n)
+		t = s; sub(/.* time="/, "", t); sub(/"$/, "", t)
+		printf "%s %s\n", t, n
+	}' "$WORK/junit.xml" | sort -rn | head -n 8 | while read -r t n; do
+		printf '  %-26s %s s\n' "$n" "$t"
+	done
 }
 
 # exits: the bench_exit subtests of the stanzas the last catalogue ran (logs newer than
@@ -239,6 +255,8 @@ main()
 		printf '\n%s %s %s\n' "$vmm" "$accel" "$VMM_VERSION"
 		touch "$WORK/mark"
 		printf '  catalogue: %s\n' "$(catalogue "$vmm" "$accel")"
+		printf '  %-26s %s\n' "slowest stanzas" "wall time (-j $JOBS)"
+		slowest
 		printf '  %-26s %s\n' "exit round trip of" "TSC cycles: median (min, max, trips)"
 		exits
 		row machine what "boot-to-exit, median (min-max)"
