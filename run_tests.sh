@@ -135,6 +135,7 @@ check_env()
 select_tests()
 {
 	local name g found
+	local -a gl
 
 	for name in "${NAMES[@]}"; do
 		[[ -n ${CFG["$name/.line"]+set} ]] || die "unknown test '$name' (see $PROG -l -a)"
@@ -159,6 +160,12 @@ select_tests()
 		fi
 		SELECTED+=("$name")
 	done
+	# Groups that only other arches' stanzas have: an error, not an empty run that passes.
+	if [[ -n $OPT_GROUPS && ${#SELECTED[@]} -eq 0 ]]; then
+		read -ra gl <<<"$OPT_GROUPS"
+		g=${gl[*]}
+		die "no stanza for arch $ARCH in group ${g// /, } (see $PROG -l -a)"
+	fi
 	if [[ -n $OPT_SHARD ]]; then
 		local k=$((${OPT_SHARD%/*} - 1)) n=${OPT_SHARD#*/} i
 		local -a all=("${SELECTED[@]}")

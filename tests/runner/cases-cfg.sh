@@ -93,6 +93,10 @@ test_selection()
 		[e]
 		file = ok.flat
 		groups = nodefault
+		[f]
+		file = ok.flat
+		arch = arm64
+		groups = g4
 	EOF
 	tr_run "$SRC" -l
 	expect_eq "-l: default set (no nodefault, no other arch)" $'a\nc' "$OUT"
@@ -115,6 +119,12 @@ test_selection()
 	expect_rc "a test of another arch, named, fails" 2
 	tr_run "$SRC" -g nosuch
 	expect_rc "unknown group fails" 2
+	tr_run "$SRC" -g g4
+	expect_rc "a group of another arch's stanzas only fails" 2
+	expect_grep "a group of another arch's stanzas only: said" "$ERR" \
+		"no stanza for arch x86_64 in group g4 "
+	tr_run "$SRC" -l -g g3,g4
+	expect_eq "-g LIST: a group of another arch beside one of this arch" "c" "$OUT"
 	tr_run "$SRC" -x
 	expect_rc "unknown option fails" 2
 	tr_run "$SRC" -h
