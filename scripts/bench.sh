@@ -114,6 +114,8 @@ catalogue()
 {
 	local t0 us out rc checks=0 line cpu u s err=$WORK/stderr TIMEFORMAT='%U %S'
 
+	# slowest() reads this run's JUnit file only: never the previous VMM's.
+	rm -f "$WORK/junit.xml"
 	t0=$(now_us)
 	# CPU time (user + system) of the runner and the VMMs: steadier than wall time on a
 	# busy host.
